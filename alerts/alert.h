@@ -1,0 +1,54 @@
+// Alerts and their deliveries, as the store records and returns them.
+#ifndef NEWSWATCH_ALERTS_ALERT_H_
+#define NEWSWATCH_ALERTS_ALERT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace newswatch::alerts {
+
+// What a saved search found: enough of the article to deliver the alert
+// later without the index.
+struct AlertContent {
+  std::string search_name;
+  std::string query;
+  std::string article_id;
+  std::string title;
+  std::string url;
+  std::string feed_name;
+  std::string feed_url;
+  std::string snippet;
+  std::int64_t published = 0;  // Unix seconds, UTC.
+};
+
+// An alert about to be recorded, with the notifiers of its search.
+struct NewAlert {
+  AlertContent content;
+  std::vector<std::string> notifiers;
+};
+
+enum class DeliveryState { kPending, kSent, kDead };
+
+const char* DeliveryStateName(DeliveryState state);
+
+struct Delivery {
+  long long id = 0;
+  long long alert_id = 0;
+  std::string notifier;
+  DeliveryState state = DeliveryState::kPending;
+  int attempts = 0;
+  std::string last_error;
+  std::int64_t next_attempt_at = 0;
+};
+
+struct Alert {
+  long long id = 0;
+  AlertContent content;
+  std::int64_t fired_at = 0;
+  std::vector<Delivery> deliveries;
+};
+
+}  // namespace newswatch::alerts
+
+#endif  // NEWSWATCH_ALERTS_ALERT_H_

@@ -1,0 +1,47 @@
+#include "alerts/delivery_worker.h"
+
+#include "config/text.h"
+
+namespace newswatch::alerts {
+
+namespace {
+// Deliveries fetched per round; bounds memory however large the backlog.
+constexpr size_t kDeliveryBatch = 256;
+}  // namespace
+
+config::Result<DeliveryCounts> DeliveryWorker::DeliverDue(std::int64_t now) {
+  DeliveryCounts counts;
+  config::Result<std::vector<DueDelivery>> due =
+      store_.DueDeliveries(now, kDeliveryBatch);
+  if (!due.ok()) return due.error();
+  for (const DueDelivery& item : due.value()) {
+    auto notifier = notifiers_.find(item.delivery.notifier);
+    if (notifier == notifiers_.end()) {
+      ++counts.waiting;
+      continue;
+    }
+    const DeliveryOutcome outcome =
+        notifier->second->Deliver(item.alert, item.delivery.id);
+    config::Status marked = config::Ok{};
+    if (outcome.kind == DeliveryOutcome::Kind::kSent) {
+      marked = store_.MarkSent(item.delivery.id, now);
+      ++counts.sent;
+    } else {
+      std::optional<std::int64_t> retry_at;
+      if (outcome.kind == DeliveryOutcome::Kind::kTransient) {
+        retry_at = retry_policy_.NextAttempt(item.delivery.attempts + 1, now,
+                                             outcome.retry_after);
+      }
+      marked = store_.MarkFailed(item.delivery.id, outcome.error, retry_at);
+      ++(retry_at ? counts.retrying : counts.dead);
+      log_ << "delivery " << item.delivery.id << " of alert " << item.alert.id
+           << " via \"" << item.delivery.notifier
+           << "\" failed: " << config::OneLine(outcome.error)
+           << (retry_at ? " (will retry)" : " (gave up)") << std::endl;
+    }
+    if (!marked.ok()) return marked.error();
+  }
+  return counts;
+}
+
+}  // namespace newswatch::alerts

@@ -1,0 +1,27 @@
+#include "alerts/log_notifier.h"
+
+#include "config/text.h"
+#include "config/time_format.h"
+
+namespace newswatch::alerts {
+
+std::string LogNotifier::FormatLine(const Alert& alert) {
+  const AlertContent& content = alert.content;
+  return "ALERT [" + config::OneLine(content.search_name) + "] " +
+         config::OneLine(content.title) + " <" + config::OneLine(content.url) +
+         "> (feed: " + config::OneLine(content.feed_name) + ", published " +
+         config::FormatRfc3339(content.published) + ")";
+}
+
+DeliveryOutcome LogNotifier::Deliver(const Alert& alert,
+                                     long long /*delivery_id*/) {
+  out_ << FormatLine(alert) << std::endl;  // Flushed: one line per alert, now.
+  if (!out_) {
+    return {DeliveryOutcome::Kind::kTransient,
+            "notifier \"" + name_ + "\": cannot write the log line",
+            {}};
+  }
+  return DeliveryOutcome::Sent();
+}
+
+}  // namespace newswatch::alerts

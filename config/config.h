@@ -1,0 +1,83 @@
+// The configuration model: what the operator wrote in newswatch.toml, after
+// validation. Built once by LoadConfig (config_loader.h) and then treated as
+// frozen; every other part of the program reads it and none changes it.
+#ifndef NEWSWATCH_CONFIG_CONFIG_H_
+#define NEWSWATCH_CONFIG_CONFIG_H_
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/duration.h"
+
+namespace newswatch::config {
+
+// Defaults, documented again in config/newswatch.toml and the README.
+inline constexpr Seconds kDefaultFeedInterval{15 * 60};
+inline constexpr Seconds kMinFeedInterval{60};
+inline constexpr long kDefaultMaxBodyBytes = 10L * 1024 * 1024;
+inline constexpr Seconds kDefaultFetchTimeout{60};
+inline constexpr Seconds kDefaultWebhookTimeout{10};
+
+struct Feed {
+  std::string url;   // As configured; relative file: URLs already resolved.
+  std::string name;  // Defaults to the URL when the config gives none.
+  Seconds interval = kDefaultFeedInterval;
+};
+
+struct Search {
+  std::string name;
+  std::string query;                // Validated by the indexer's strict parser.
+  std::vector<std::string> notify;  // Notifier names; each one exists.
+};
+
+enum class NotifierType { kLog, kEmail, kWebhook };
+
+struct EmailSettings {
+  std::string smtp_url;  // smtp:// or smtps://
+  std::string from;
+  std::vector<std::string> to;
+  bool starttls = false;
+  std::string username;
+  std::filesystem::path password_file;  // Read at send time, never logged.
+};
+
+struct WebhookSettings {
+  std::string url;
+  std::string secret;  // "whsec_" + base64, may be empty.
+  std::string format = "generic";
+  std::map<std::string, std::string> headers;
+  Seconds timeout = kDefaultWebhookTimeout;
+};
+
+struct Notifier {
+  std::string name;
+  NotifierType type = NotifierType::kLog;
+  std::optional<EmailSettings> email;      // Set when type == kEmail.
+  std::optional<WebhookSettings> webhook;  // Set when type == kWebhook.
+};
+
+struct FetchSettings {
+  std::string user_agent;  // Empty: "newswatch/<version>".
+  long max_body_bytes = kDefaultMaxBodyBytes;
+  Seconds timeout = kDefaultFetchTimeout;
+};
+
+struct Config {
+  std::filesystem::path source_path;  // The file this was loaded from.
+  std::filesystem::path data_dir;     // Absolute.
+  FetchSettings fetch;
+  std::vector<Feed> feeds;
+  std::vector<Search> searches;
+  std::vector<Notifier> notifiers;
+
+  const Notifier* FindNotifier(const std::string& name) const;
+};
+
+const char* NotifierTypeName(NotifierType type);
+
+}  // namespace newswatch::config
+
+#endif  // NEWSWATCH_CONFIG_CONFIG_H_

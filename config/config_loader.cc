@@ -1,0 +1,494 @@
+#include "config/config_loader.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace newswatch::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* TypeName(toml::node_type type) {
+  switch (type) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    case toml::node_type::none:
+      break;
+  }
+  return "nothing";
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Collects errors, each located by file, line and key path.
+class Diagnostics {
+ public:
+  explicit Diagnostics(fs::path path) : path_(std::move(path)) {}
+
+  void Add(const toml::source_region* where, const std::string& key_path,
+           const std::string& what) {
+    std::string location = path_.string();
+    if (where != nullptr && where->begin.line > 0) {
+      location += ":" + std::to_string(where->begin.line);
+    }
+    if (!key_path.empty()) location += ": " + key_path;
+    errors_.push_back(Error::Fatal(location, what));
+  }
+
+  std::vector<Error> Take() { return std::move(errors_); }
+
+ private:
+  fs::path path_;
+  std::vector<Error> errors_;
+};
+
+// Reads the keys of one TOML table, reporting missing keys and wrong types,
+// and finally every key nobody asked for (the misspelt ones).
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string context,
+              Diagnostics& diagnostics)
+      : table_(table), context_(std::move(context)), diag_(diagnostics) {}
+
+  const std::string& context() const { return context_; }
+
+  std::string KeyPath(std::string_view key) const {
+    return context_.empty() ? std::string(key)
+                            : context_ + "." + std::string(key);
+  }
+
+  // The node of `key` or nullptr; marks the key as known.
+  const toml::node* Get(std::string_view key, bool required) {
+    known_.insert(std::string(key));
+    const toml::node* node = table_.get(key);
+    if (node == nullptr && required) {
+      diag_.Add(&table_.source(), KeyPath(key), "required key is missing");
+    }
+    return node;
+  }
+
+  std::optional<std::string> String(std::string_view key, bool required) {
+    const toml::node* node = Get(key, required);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_string()) return WrongType(*node, key, "a string");
+    std::string value = node->as_string()->get();
+    if (value.empty() && required) {
+      diag_.Add(&node->source(), KeyPath(key), "must not be empty");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<bool> Bool(std::string_view key) {
+    const toml::node* node = Get(key, false);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_boolean())
+      return WrongType<bool>(*node, key, "true or false");
+    return node->as_boolean()->get();
+  }
+
+  std::optional<long> PositiveInteger(std::string_view key) {
+    const toml::node* node = Get(key, false);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_integer()) return WrongType<long>(*node, key, "an integer");
+    const int64_t value = node->as_integer()->get();
+    if (value <= 0) {
+      diag_.Add(&node->source(), KeyPath(key), "must be greater than zero");
+      return std::nullopt;
+    }
+    return static_cast<long>(value);
+  }
+
+  std::optional<Seconds> Duration(std::string_view key) {
+    const toml::node* node = Get(key, false);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_string()) {
+      return WrongType<Seconds>(*node, key, "a duration string like \"15m\"");
+    }
+    Result<Seconds> parsed = ParseDuration(node->as_string()->get());
+    if (!parsed.ok()) {
+      diag_.Add(&node->source(), KeyPath(key), parsed.error().what);
+      return std::nullopt;
+    }
+    return parsed.value();
+  }
+
+  std::optional<std::vector<std::string>> StringList(std::string_view key,
+                                                     bool required) {
+    const toml::node* node = Get(key, required);
+    if (node == nullptr) return std::nullopt;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) {
+      return WrongType<std::vector<std::string>>(*node, key,
+                                                 "a list of strings");
+    }
+    std::vector<std::string> values;
+    for (const toml::node& element : *array) {
+      if (!element.is_string()) {
+        diag_.Add(&element.source(), KeyPath(key),
+                  std::string("every entry must be a string, found ") +
+                      TypeName(element.type()));
+        return std::nullopt;
+      }
+      values.push_back(element.as_string()->get());
+    }
+    if (required && values.empty()) {
+      diag_.Add(&node->source(), KeyPath(key), "must list at least one entry");
+      return std::nullopt;
+    }
+    return values;
+  }
+
+  const toml::table* Table(std::string_view key) {
+    const toml::node* node = Get(key, false);
+    if (node == nullptr) return nullptr;
+    if (!node->is_table()) {
+      WrongType<bool>(*node, key, "a table");
+      return nullptr;
+    }
+    return node->as_table();
+  }
+
+  // [[key]] arrays of tables; a single [key] table is a common slip.
+  std::vector<const toml::table*> ArrayOfTables(std::string_view key) {
+    const toml::node* node = Get(key, false);
+    std::vector<const toml::table*> tables;
+    if (node == nullptr) return tables;
+    const toml::array* array = node->as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      diag_.Add(&node->source(), KeyPath(key),
+                "must be written as [[" + std::string(key) +
+                    "]] sections (an array of tables), found " +
+                    TypeName(node->type()));
+      return tables;
+    }
+    for (const toml::node& element : *array) {
+      tables.push_back(element.as_table());
+    }
+    return tables;
+  }
+
+  void RejectUnknownKeys() {
+    for (const auto& [key, node] : table_) {
+      const std::string name(key.str());
+      if (known_.count(name)) continue;
+      std::string what = "unknown key";
+      std::string best;
+      size_t best_distance = 3;  // Suggest only close spellings.
+      for (const std::string& candidate : known_) {
+        const size_t distance = EditDistance(name, candidate);
+        if (distance < best_distance) {
+          best_distance = distance;
+          best = candidate;
+        }
+      }
+      if (!best.empty()) what += " (did you mean '" + best + "'?)";
+      diag_.Add(&node.source(), KeyPath(name), what);
+    }
+  }
+
+ private:
+  template <typename T = std::string>
+  std::optional<T> WrongType(const toml::node& node, std::string_view key,
+                             const std::string& expected) {
+    diag_.Add(&node.source(), KeyPath(key),
+              "must be " + expected + ", found " + TypeName(node.type()));
+    return std::nullopt;
+  }
+
+  const toml::table& table_;
+  std::string context_;
+  Diagnostics& diag_;
+  std::set<std::string> known_;
+};
+
+std::string SchemeOf(const std::string& url) {
+  const size_t colon = url.find(':');
+  if (colon == std::string::npos) return "";
+  std::string scheme = url.substr(0, colon);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return scheme;
+}
+
+// "file:relative/path" (no slashes after the colon) resolves against the
+// config's folder, so the bundled config can point at its bundled feeds.
+std::string ResolveFileUrl(const std::string& url, const fs::path& base) {
+  const std::string rest = url.substr(5);  // after "file:"
+  if (rest.rfind("/", 0) == 0) return url;
+  return "file://" + (base / rest).lexically_normal().string();
+}
+
+fs::path ResolvePath(const std::string& value, const fs::path& base) {
+  fs::path path(value);
+  if (path.is_relative()) path = base / path;
+  return path.lexically_normal();
+}
+
+class ConfigBuilder {
+ public:
+  ConfigBuilder(const fs::path& path, Diagnostics& diagnostics)
+      : base_dir_(fs::absolute(path).parent_path()), diag_(diagnostics) {
+    config_.source_path = path;
+  }
+
+  Config Build(const toml::table& root) {
+    TableReader top(root, "", diag_);
+    config_.data_dir = ResolvePath(
+        top.String("data_dir", false).value_or("/var/lib/newswatch"),
+        base_dir_);
+    if (const toml::table* fetch = top.Table("fetch")) ReadFetch(*fetch);
+    const auto notifiers = top.ArrayOfTables("notifier");
+    for (size_t i = 0; i < notifiers.size(); ++i) {
+      ReadNotifier(*notifiers[i], i + 1);
+    }
+    const auto feeds = top.ArrayOfTables("feed");
+    for (size_t i = 0; i < feeds.size(); ++i) ReadFeed(*feeds[i], i + 1);
+    const auto searches = top.ArrayOfTables("search");
+    for (size_t i = 0; i < searches.size(); ++i) {
+      ReadSearch(*searches[i], i + 1);
+    }
+    top.RejectUnknownKeys();
+    if (feeds.empty()) {
+      diag_.Add(nullptr, "feed", "no [[feed]] is configured: nothing to poll");
+    }
+    return std::move(config_);
+  }
+
+ private:
+  static std::string Numbered(const char* section, size_t number) {
+    return std::string(section) + "[" + std::to_string(number) + "]";
+  }
+
+  void ReadFetch(const toml::table& table) {
+    TableReader reader(table, "fetch", diag_);
+    if (auto agent = reader.String("user_agent", false)) {
+      config_.fetch.user_agent = *agent;
+    }
+    if (auto bytes = reader.PositiveInteger("max_body_bytes")) {
+      config_.fetch.max_body_bytes = *bytes;
+    }
+    if (auto timeout = reader.Duration("timeout")) {
+      config_.fetch.timeout = *timeout;
+    }
+    reader.RejectUnknownKeys();
+  }
+
+  void ReadFeed(const toml::table& table, size_t number) {
+    TableReader reader(table, Numbered("feed", number), diag_);
+    Feed feed;
+    if (auto url = reader.String("url", true)) {
+      const std::string scheme = SchemeOf(*url);
+      if (scheme == "file") {
+        feed.url = ResolveFileUrl(*url, base_dir_);
+      } else if (scheme == "http" || scheme == "https") {
+        feed.url = *url;
+      } else {
+        diag_.Add(&table.source(), reader.KeyPath("url"),
+                  "\"" + *url + "\" is not an http, https or file URL");
+      }
+    }
+    feed.name = reader.String("name", false).value_or(feed.url);
+    if (auto interval = reader.Duration("interval")) feed.interval = *interval;
+    reader.RejectUnknownKeys();
+    if (feed.url.empty()) return;
+    for (const Feed& other : config_.feeds) {
+      if (other.url == feed.url) {
+        diag_.Add(&table.source(), reader.KeyPath("url"),
+                  "duplicate feed URL \"" + feed.url + "\"");
+        return;
+      }
+      if (other.name == feed.name) {
+        diag_.Add(&table.source(), reader.KeyPath("name"),
+                  "duplicate feed name \"" + feed.name + "\"");
+        return;
+      }
+    }
+    config_.feeds.push_back(std::move(feed));
+  }
+
+  void ReadSearch(const toml::table& table, size_t number) {
+    TableReader reader(table, Numbered("search", number), diag_);
+    Search search;
+    search.name = reader.String("name", true).value_or("");
+    search.query = reader.String("query", true).value_or("");
+    search.notify =
+        reader.StringList("notify", false).value_or(std::vector<std::string>{});
+    reader.RejectUnknownKeys();
+    for (const std::string& notifier : search.notify) {
+      if (config_.FindNotifier(notifier) == nullptr) {
+        diag_.Add(&table.source(), reader.KeyPath("notify"),
+                  "search \"" + search.name + "\" notifies \"" + notifier +
+                      "\", but no [[notifier]] has that name");
+      }
+    }
+    if (search.name.empty()) return;
+    for (const Search& other : config_.searches) {
+      if (other.name == search.name) {
+        diag_.Add(&table.source(), reader.KeyPath("name"),
+                  "duplicate search name \"" + search.name + "\"");
+        return;
+      }
+    }
+    config_.searches.push_back(std::move(search));
+  }
+
+  void ReadNotifier(const toml::table& table, size_t number) {
+    TableReader reader(table, Numbered("notifier", number), diag_);
+    Notifier notifier;
+    notifier.name = reader.String("name", true).value_or("");
+    const std::string type = reader.String("type", true).value_or("");
+    if (type == "log") {
+      notifier.type = NotifierType::kLog;
+    } else if (type == "email") {
+      notifier.type = NotifierType::kEmail;
+      notifier.email = ReadEmail(reader);
+    } else if (type == "webhook") {
+      notifier.type = NotifierType::kWebhook;
+      notifier.webhook = ReadWebhook(reader);
+    } else if (!type.empty()) {
+      diag_.Add(&table.source(), reader.KeyPath("type"),
+                "unknown notifier type \"" + type +
+                    "\" (expected \"log\", \"email\" or \"webhook\")");
+    }
+    reader.RejectUnknownKeys();
+    if (notifier.name.empty()) return;
+    if (config_.FindNotifier(notifier.name) != nullptr) {
+      diag_.Add(&table.source(), reader.KeyPath("name"),
+                "duplicate notifier name \"" + notifier.name + "\"");
+      return;
+    }
+    config_.notifiers.push_back(std::move(notifier));
+  }
+
+  EmailSettings ReadEmail(TableReader& reader) {
+    EmailSettings email;
+    email.smtp_url = reader.String("smtp_url", true).value_or("");
+    const std::string scheme = SchemeOf(email.smtp_url);
+    if (!email.smtp_url.empty() && scheme != "smtp" && scheme != "smtps") {
+      diag_.Add(
+          nullptr, reader.KeyPath("smtp_url"),
+          "\"" + email.smtp_url + "\" must start with smtp:// or smtps://");
+    }
+    email.from = reader.String("from", true).value_or("");
+    email.to =
+        reader.StringList("to", true).value_or(std::vector<std::string>{});
+    email.starttls = reader.Bool("starttls").value_or(false);
+    email.username = reader.String("username", false).value_or("");
+    if (auto file = reader.String("password_file", false)) {
+      email.password_file = ResolvePath(*file, base_dir_);
+    }
+    return email;
+  }
+
+  WebhookSettings ReadWebhook(TableReader& reader) {
+    WebhookSettings webhook;
+    webhook.url = reader.String("url", true).value_or("");
+    const std::string scheme = SchemeOf(webhook.url);
+    if (!webhook.url.empty() && scheme != "http" && scheme != "https") {
+      diag_.Add(nullptr, reader.KeyPath("url"),
+                "\"" + webhook.url + "\" must be an http or https URL");
+    }
+    webhook.secret = reader.String("secret", false).value_or("");
+    if (!webhook.secret.empty() && webhook.secret.rfind("whsec_", 0) != 0) {
+      diag_.Add(nullptr, reader.KeyPath("secret"),
+                "must start with \"whsec_\" followed by base64");
+    }
+    webhook.format = reader.String("format", false).value_or("generic");
+    static const std::set<std::string> kFormats = {"generic", "slack",
+                                                   "discord", "ntfy"};
+    if (!kFormats.count(webhook.format)) {
+      diag_.Add(nullptr, reader.KeyPath("format"),
+                "unknown format \"" + webhook.format +
+                    "\" (expected generic, slack, discord or ntfy)");
+    }
+    if (const toml::table* headers = reader.Table("headers")) {
+      for (const auto& [key, value] : *headers) {
+        if (!value.is_string()) {
+          diag_.Add(&value.source(),
+                    reader.KeyPath("headers." + std::string(key.str())),
+                    "header values must be strings");
+          continue;
+        }
+        webhook.headers[std::string(key.str())] = value.as_string()->get();
+      }
+    }
+    if (auto timeout = reader.Duration("timeout")) webhook.timeout = *timeout;
+    return webhook;
+  }
+
+  fs::path base_dir_;
+  Diagnostics& diag_;
+  Config config_;
+};
+
+}  // namespace
+
+LoadedConfig ParseConfig(std::string_view text, const fs::path& path) {
+  Diagnostics diagnostics(path);
+  LoadedConfig loaded;
+  toml::table root;
+  try {
+    root = toml::parse(text, path.string());
+  } catch (const toml::parse_error& error) {
+    diagnostics.Add(&error.source(), "",
+                    "not valid TOML: " + std::string(error.description()));
+    loaded.errors = diagnostics.Take();
+    return loaded;
+  }
+  loaded.config = ConfigBuilder(path, diagnostics).Build(root);
+  loaded.errors = diagnostics.Take();
+  return loaded;
+}
+
+LoadedConfig LoadConfig(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadedConfig loaded;
+    loaded.errors.push_back(Error::Fatal(
+        path.string(),
+        "cannot read the config file: " + std::string(std::strerror(errno))));
+    return loaded;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+}  // namespace newswatch::config

@@ -1,0 +1,47 @@
+#include "daemon/command_line.h"
+#include "daemon/commands.h"
+
+namespace newswatch::daemon {
+
+namespace {
+constexpr char kHelp[] = R"(usage: newswatch [--config PATH] check-config
+
+Reads the config, checks every key and every saved query, and prints each
+problem with its file, line and key. Exits 0 when the config is valid, 2
+otherwise.
+)";
+}  // namespace
+
+int CheckConfigCommand(const CommandContext& context,
+                       const std::vector<std::string>& args) {
+  config::Result<ParsedArgs> parsed = ParseArgs("check-config", args, {});
+  if (!parsed.ok()) {
+    context.err << "newswatch: " << parsed.error().ToString() << "\n";
+    return kExitUsage;
+  }
+  if (parsed.value().Has("--help")) {
+    context.out << kHelp;
+    return kExitOk;
+  }
+  if (!parsed.value().positional.empty()) {
+    context.err << "newswatch: check-config takes no arguments\n";
+    return kExitUsage;
+  }
+  const config::LoadedConfig loaded = LoadValidatedConfig(context.config_path);
+  if (!loaded.errors.empty()) {
+    for (const config::Error& error : loaded.errors) {
+      context.err << "error: " << error.ToString() << "\n";
+    }
+    context.err << loaded.errors.size() << " error(s) in "
+                << context.config_path.string() << "\n";
+    return kExitUsage;
+  }
+  const config::Config& config = loaded.config;
+  context.out << context.config_path.string() << ": OK (" << config.feeds.size()
+              << " feed(s), " << config.searches.size() << " search(es), "
+              << config.notifiers.size() << " notifier(s); data_dir "
+              << config.data_dir.string() << ")\n";
+  return kExitOk;
+}
+
+}  // namespace newswatch::daemon

@@ -1,0 +1,87 @@
+#include "daemon/cli.h"
+
+#include <functional>
+#include <map>
+
+#include "daemon/commands.h"
+
+namespace newswatch::daemon {
+
+namespace {
+
+constexpr char kDefaultConfigPath[] = "/etc/newswatch/newswatch.toml";
+
+constexpr char kHelp[] = R"(usage: newswatch [--config PATH] COMMAND [ARGS...]
+
+A full-text search and alerting daemon for news feeds.
+
+Commands:
+  run [--once]            run the daemon (--once: poll every feed now, exit)
+  search QUERY            search the archive
+  alerts                  show the alerts recorded so far
+  check-config            validate the config and print every problem
+
+Options:
+  --config PATH   the config file (default: $NEWSWATCH_CONFIG, else
+                  /etc/newswatch/newswatch.toml)
+  --help          this help; `newswatch COMMAND --help` for a command's
+  --version       print the version
+)";
+
+using Command =
+    std::function<int(const CommandContext&, const std::vector<std::string>&)>;
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, const std::string& config_env,
+           std::ostream& out, std::ostream& err) {
+  const std::map<std::string, Command> commands = {
+      {"run", RunCommand},
+      {"search", SearchCommand},
+      {"alerts", AlertsCommand},
+      {"check-config", CheckConfigCommand}};
+
+  std::string config_path =
+      config_env.empty() ? kDefaultConfigPath : config_env;
+  size_t i = 0;
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      out << kHelp;
+      return kExitOk;
+    }
+    if (arg == "--version") {
+      out << "newswatch " << NEWSWATCH_VERSION << "\n";
+      return kExitOk;
+    }
+    if (arg == "--config") {
+      if (i + 1 >= args.size()) {
+        err << "newswatch: --config needs a PATH\n";
+        return kExitUsage;
+      }
+      config_path = args[++i];
+    } else if (arg.rfind("--config=", 0) == 0) {
+      config_path = arg.substr(9);
+    } else if (arg.rfind("-", 0) == 0) {
+      err << "newswatch: unknown option " << arg << "\n\n" << kHelp;
+      return kExitUsage;
+    } else {
+      break;
+    }
+  }
+  if (i == args.size()) {
+    err << "newswatch: no command given\n\n" << kHelp;
+    return kExitUsage;
+  }
+  auto command = commands.find(args[i]);
+  if (command == commands.end()) {
+    err << "newswatch: unknown command \"" << args[i] << "\"\n\n" << kHelp;
+    return kExitUsage;
+  }
+  const CommandContext context{config_path, out, err};
+  return command->second(
+      context, std::vector<std::string>(args.begin() + static_cast<long>(i) + 1,
+                                        args.end()));
+}
+
+}  // namespace newswatch::daemon

@@ -1,0 +1,109 @@
+#include "daemon/pipeline.h"
+
+#include "config/text.h"
+#include "indexer/feed_parser.h"
+
+namespace newswatch::daemon {
+
+Pipeline::Pipeline(const config::Config& config, Fetcher& fetcher,
+                   indexer::Index& index, const indexer::Matcher& matcher,
+                   alerts::AlertStore& store, alerts::DeliveryWorker& delivery,
+                   std::ostream& log, Clock clock)
+    : config_(config),
+      fetcher_(fetcher),
+      index_(index),
+      matcher_(matcher),
+      store_(store),
+      delivery_(delivery),
+      log_(log),
+      clock_(std::move(clock)) {
+  for (const config::Search& search : config_.searches) {
+    searches_by_name_[search.name] = &search;
+  }
+}
+
+config::Status Pipeline::Recover() {
+  config::Result<std::vector<long long>> batches = store_.UnmatchedBatches();
+  if (!batches.ok()) return batches.error();
+  for (long long batch_id : batches.value()) {
+    config::Result<size_t> recorded = MatchAndRecord(batch_id);
+    if (!recorded.ok()) return recorded.error();
+    log_ << "recovered batch " << batch_id << " left unmatched by the last "
+         << "run: " << recorded.value() << " alert(s)" << std::endl;
+  }
+  return config::Ok{};
+}
+
+config::Result<PollOutcome> Pipeline::PollFeed(const config::Feed& feed) {
+  config::Result<FetchResult> fetched = fetcher_.Fetch(feed.url);
+  if (!fetched.ok()) return fetched.error();
+
+  const std::int64_t now = clock_();
+  config::Result<indexer::ParsedFeed> parsed =
+      indexer::ParseFeed(fetched.value().body, {feed.url, feed.name}, now);
+  if (!parsed.ok()) return parsed.error();
+  for (const std::string& warning : parsed.value().warnings) {
+    log_ << "feed \"" << config::OneLine(feed.name)
+         << "\": " << config::OneLine(warning) << std::endl;
+  }
+
+  PollOutcome outcome;
+  outcome.articles = parsed.value().articles.size();
+  config::Result<std::vector<indexer::Article>> fresh =
+      index_.SelectNewOrChanged(std::move(parsed.value().articles));
+  if (!fresh.ok()) return fresh.error();
+  outcome.new_articles = fresh.value().size();
+  if (fresh.value().empty()) return outcome;
+
+  // The crash invariant: the batch row exists before the index is written,
+  // and is marked matched only in the transaction that records its alerts.
+  // A crash in between leaves an unmatched batch that Recover() finishes.
+  config::Result<long long> batch_id = store_.BeginBatch(feed.url, now);
+  if (!batch_id.ok()) return batch_id.error();
+  config::Status written = index_.WriteBatch(batch_id.value(), fresh.value());
+  if (!written.ok()) return written.error();
+  config::Result<size_t> recorded = MatchAndRecord(batch_id.value());
+  if (!recorded.ok()) return recorded.error();
+  outcome.alerts = recorded.value();
+  return outcome;
+}
+
+config::Result<size_t> Pipeline::MatchAndRecord(long long batch_id) {
+  config::Result<std::vector<indexer::SearchMatch>> matches =
+      matcher_.MatchBatch(index_, batch_id);
+  if (!matches.ok()) {
+    config::Error error = matches.error();
+    error.kind = config::ErrorKind::kFatal;  // The index itself failed.
+    return error;
+  }
+  std::vector<alerts::NewAlert> new_alerts;
+  for (const indexer::SearchMatch& match : matches.value()) {
+    const config::Search& search = *searches_by_name_.at(match.search_name);
+    const indexer::Article& article = match.hit.article;
+    alerts::NewAlert alert;
+    alert.content.search_name = search.name;
+    alert.content.query = search.query;
+    alert.content.article_id = article.id;
+    alert.content.title = article.title;
+    alert.content.url = article.link;
+    alert.content.feed_name = article.feed_name;
+    alert.content.feed_url = article.feed_url;
+    alert.content.snippet = match.hit.snippet;
+    alert.content.published = article.published;
+    alert.notifiers = search.notify;
+    new_alerts.push_back(std::move(alert));
+  }
+  config::Result<std::vector<alerts::Alert>> recorded =
+      store_.RecordBatch(batch_id, new_alerts, clock_());
+  if (!recorded.ok()) return recorded.error();
+  return recorded.value().size();
+}
+
+config::Status Pipeline::DeliverDue() {
+  config::Result<alerts::DeliveryCounts> counts =
+      delivery_.DeliverDue(clock_());
+  if (!counts.ok()) return counts.error();
+  return config::Ok{};
+}
+
+}  // namespace newswatch::daemon

@@ -1,0 +1,16 @@
+#include "daemon/commands.h"
+#include "indexer/matcher.h"
+
+namespace newswatch::daemon {
+
+config::LoadedConfig LoadValidatedConfig(const std::filesystem::path& path) {
+  config::LoadedConfig loaded = config::LoadConfig(path);
+  for (config::Error& error :
+       indexer::Matcher::Validate(loaded.config.searches)) {
+    error.where = path.string() + ": " + error.where;
+    loaded.errors.push_back(std::move(error));
+  }
+  return loaded;
+}
+
+}  // namespace newswatch::daemon

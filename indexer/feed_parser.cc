@@ -1,0 +1,1024 @@
+#include "indexer/feed_parser.h"
+
+#include <errno.h>
+#include <iconv.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <pugixml.hpp>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "indexer/feed_date.h"
+#include "indexer/html_text.h"
+
+namespace newswatch::indexer {
+namespace {
+
+// Bounds on fields that ParseLimits does not cover.
+// Longer links are dropped rather than cut, since a cut URL is a wrong URL.
+constexpr size_t kMaxLinkBytes = 4096;
+// Longer ids are replaced by a hash: they are index keys, not text.
+constexpr size_t kMaxIdBytes = 1024;
+constexpr size_t kMaxCategories = 64;
+
+// Namespaces, in the spelling NamespaceOf returns (see Canonical).
+constexpr std::string_view kNoNamespace = "";
+constexpr std::string_view kAtomNs = "http://www.w3.org/2005/Atom";
+constexpr std::string_view kRss10Ns = "http://purl.org/rss/1.0/";
+constexpr std::string_view kRdfNs =
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+constexpr std::string_view kDcNs = "http://purl.org/dc/elements/1.1/";
+constexpr std::string_view kContentNs =
+    "http://purl.org/rss/1.0/modules/content/";
+
+// ---------------------------------------------------------------------------
+// Small text helpers.
+
+std::string_view TrimAscii(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t\r\n\f\v");
+  if (first == std::string_view::npos) return {};
+  const size_t last = text.find_last_not_of(" \t\r\n\f\v");
+  return text.substr(first, last - first + 1);
+}
+
+char LowerAscii(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string LowerAscii(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = LowerAscii(c);
+  return lower;
+}
+
+bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         LowerAscii(text.substr(0, prefix.size())) == prefix;
+}
+
+bool IsAsciiAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Cuts valid UTF-8 `text` to at most `max_bytes` without splitting a
+// character, and without leaving a trailing space.
+void TruncateUtf8(std::string* text, size_t max_bytes) {
+  if (text->size() <= max_bytes) return;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>((*text)[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  text->resize(cut);
+  while (!text->empty() && text->back() == ' ') text->pop_back();
+}
+
+std::uint64_t Fnv1a64(std::string_view data) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : data) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+std::string Hex64(std::uint64_t value) {
+  char digits[17];
+  std::snprintf(digits, sizeof digits, "%016llx",
+                static_cast<unsigned long long>(value));
+  return digits;
+}
+
+// "<feed url>#<hash of content>": an id scoped to the feed.
+std::string HashedId(const std::string& feed_url, std::string_view content) {
+  return feed_url + "#" + Hex64(Fnv1a64(content));
+}
+
+// ---------------------------------------------------------------------------
+// Encodings. pugixml gets UTF-8 only, so that every offset it reports is an
+// offset into the text we hold (the truncation check needs that).
+
+// The encoding named in the XML declaration, or "" when there is none or the
+// name is not a plausible charset name (it is echoed into warnings).
+std::string DeclaredEncoding(std::string_view xml) {
+  if (!xml.starts_with("<?xml")) return "";
+  const std::string_view declaration = xml.substr(0, xml.find("?>"));
+  size_t i = declaration.find("encoding");
+  if (i == std::string_view::npos) return "";
+  i = declaration.find_first_of("\"'", i);
+  if (i == std::string_view::npos) return "";
+  const size_t end = declaration.find(declaration[i], i + 1);
+  if (end == std::string_view::npos) return "";
+  const std::string_view name = declaration.substr(i + 1, end - i - 1);
+  if (name.empty() || name.size() > 40) return "";
+  for (const char c : name) {
+    if (!IsAsciiAlpha(c) && !(c >= '0' && c <= '9') &&
+        std::string_view("._:-").find(c) == std::string_view::npos) {
+      return "";
+    }
+  }
+  return std::string(name);
+}
+
+// The iconv name to convert a declared encoding from, or "" for UTF-8.
+std::string IconvNameFor(std::string_view declared) {
+  const std::string name = LowerAscii(declared);
+  // A declared UTF-16/32 without a byte order mark or NUL bytes (checked
+  // before this) is a mislabelled ASCII-compatible document.
+  if (name.empty() || name == "utf-8" || name == "utf8" ||
+      name.starts_with("utf-16") || name.starts_with("utf-32")) {
+    return "";
+  }
+  // As browsers do (WHATWG Encoding), Latin-1 and ASCII labels mean
+  // windows-1252: feeds so labelled are full of its curly quotes.
+  if (name == "iso-8859-1" || name == "iso8859-1" || name == "latin1" ||
+      name == "l1" || name == "us-ascii" || name == "ascii" ||
+      name == "windows-1252" || name == "cp1252") {
+    return "WINDOWS-1252";
+  }
+  return std::string(declared);
+}
+
+// Converts `in` from `encoding` to UTF-8, with U+FFFD for bytes that do not
+// decode; nullopt when iconv does not know the encoding.
+std::optional<std::string> ConvertToUtf8(std::string_view in,
+                                         const std::string& encoding) {
+  iconv_t converter = iconv_open("UTF-8", encoding.c_str());
+  if (converter == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string input(in);  // iconv wants a mutable input pointer.
+  char* in_next = input.data();
+  size_t in_left = input.size();
+  std::string out(input.size() * 2 + 16, '\0');
+  size_t written = 0;
+  while (in_left > 0) {
+    char* out_next = out.data() + written;
+    size_t out_left = out.size() - written;
+    const size_t result =
+        iconv(converter, &in_next, &in_left, &out_next, &out_left);
+    written = static_cast<size_t>(out_next - out.data());
+    if (result != static_cast<size_t>(-1)) break;
+    if (errno != E2BIG) {  // EILSEQ, or EINVAL for a sequence cut at the end.
+      if (out.size() - written < 3) out.resize(out.size() + 16);
+      std::memcpy(out.data() + written, "\xEF\xBF\xBD", 3);
+      written += 3;
+      ++in_next;
+      --in_left;
+    } else {
+      out.resize(out.size() * 2);
+    }
+  }
+  iconv_close(converter);
+  out.resize(written);
+  return out;
+}
+
+// What the first bytes of a document say about its encoding: a byte order
+// mark (skipped), or the NUL bytes around a UTF-16 "<" (kept).
+struct Signature {
+  std::string_view bytes;  // Sized explicitly below: they contain NULs.
+  std::string_view encoding;
+  bool is_mark;
+};
+constexpr Signature kSignatures[] = {
+    {std::string_view("\xEF\xBB\xBF", 3), "UTF-8", true},
+    // UTF-32LE before UTF-16LE, whose mark begins it.
+    {std::string_view("\x00\x00\xFE\xFF", 4), "UTF-32BE", true},
+    {std::string_view("\xFF\xFE\x00\x00", 4), "UTF-32LE", true},
+    {std::string_view("\xFE\xFF", 2), "UTF-16BE", true},
+    {std::string_view("\xFF\xFE", 2), "UTF-16LE", true},
+    {std::string_view("<\0", 2), "UTF-16LE", false},
+    {std::string_view("\0<", 2), "UTF-16BE", false},
+};
+
+// Returns `body` as UTF-8 without a byte order mark: a view of `body` itself
+// when it already is UTF-8, else of its conversion, kept in *storage. The
+// encoding is the byte order mark's, else the XML declaration's.
+std::string_view DecodeBody(std::string_view body, std::string* storage,
+                            std::vector<std::string>* warnings) {
+  std::string encoding;
+  const Signature* signature = std::find_if(
+      std::begin(kSignatures), std::end(kSignatures),
+      [body](const Signature& s) { return body.starts_with(s.bytes); });
+  if (signature != std::end(kSignatures)) {
+    if (signature->is_mark) body.remove_prefix(signature->bytes.size());
+    if (signature->encoding == "UTF-8") return body;
+    encoding = signature->encoding;
+  } else {
+    encoding = IconvNameFor(DeclaredEncoding(TrimAscii(body)));
+    if (encoding.empty()) return body;
+  }
+  std::optional<std::string> converted = ConvertToUtf8(body, encoding);
+  if (!converted) {
+    warnings->push_back("unknown encoding " + encoding + "; read as UTF-8");
+    return body;
+  }
+  *storage = std::move(*converted);
+  return *storage;
+}
+
+bool LooksLikeHtmlPage(std::string_view text) {
+  text = TrimAscii(text);
+  if (StartsWithIgnoringCase(text, "<!doctype html")) return true;
+  if (!StartsWithIgnoringCase(text, "<html")) return false;
+  return text.size() == 5 ||
+         std::string_view(" \t\r\n>").find(text[5]) != std::string_view::npos;
+}
+
+// ---------------------------------------------------------------------------
+// URLs (RFC 3986 section 5.2).
+
+struct UrlParts {
+  std::optional<std::string_view> scheme;
+  std::optional<std::string_view> authority;
+  std::string path;
+  std::optional<std::string_view> query;
+  std::optional<std::string_view> fragment;
+};
+
+bool IsScheme(std::string_view text) {
+  if (text.empty() || !IsAsciiAlpha(text[0])) return false;
+  for (const char c : text) {
+    if (!IsAsciiAlpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' &&
+        c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+UrlParts SplitUrl(std::string_view url) {
+  UrlParts parts;
+  const size_t colon = url.find(':');
+  if (colon != std::string_view::npos && colon < url.find_first_of("/?#") &&
+      IsScheme(url.substr(0, colon))) {
+    parts.scheme = url.substr(0, colon);
+    url.remove_prefix(colon + 1);
+  }
+  if (url.starts_with("//")) {
+    url.remove_prefix(2);
+    const size_t end = std::min(url.find_first_of("/?#"), url.size());
+    parts.authority = url.substr(0, end);
+    url.remove_prefix(end);
+  }
+  if (const size_t hash = url.find('#'); hash != std::string_view::npos) {
+    parts.fragment = url.substr(hash + 1);
+    url = url.substr(0, hash);
+  }
+  if (const size_t question = url.find('?');
+      question != std::string_view::npos) {
+    parts.query = url.substr(question + 1);
+    url = url.substr(0, question);
+  }
+  parts.path = std::string(url);
+  return parts;
+}
+
+std::string RemoveDotSegments(std::string_view in) {
+  std::string out;
+  const auto drop_last_segment = [&out] {
+    const size_t slash = out.rfind('/');
+    out.resize(slash == std::string::npos ? 0 : slash);
+  };
+  while (!in.empty()) {
+    if (in.starts_with("../")) {
+      in.remove_prefix(3);
+    } else if (in.starts_with("./")) {
+      in.remove_prefix(2);
+    } else if (in.starts_with("/./")) {
+      in.remove_prefix(2);
+    } else if (in == "/.") {
+      in = "/";
+    } else if (in.starts_with("/../")) {
+      in.remove_prefix(3);
+      drop_last_segment();
+    } else if (in == "/..") {
+      in = "/";
+      drop_last_segment();
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      const size_t end = std::min(in.find('/', 1), in.size());
+      out += in.substr(0, end);
+      in.remove_prefix(end);
+    }
+  }
+  return out;
+}
+
+std::string JoinUrl(const UrlParts& parts) {
+  std::string url;
+  if (parts.scheme) url += std::string(*parts.scheme) + ":";
+  if (parts.authority) url += "//" + std::string(*parts.authority);
+  url += parts.path;
+  if (parts.query) url += "?" + std::string(*parts.query);
+  if (parts.fragment) url += "#" + std::string(*parts.fragment);
+  return url;
+}
+
+// Resolves `reference` against the absolute URL `base`; returns `reference`
+// unchanged when `base` has no scheme (nothing to resolve against).
+std::string ResolveUrl(std::string_view base, std::string_view reference) {
+  const UrlParts b = SplitUrl(base);
+  UrlParts r = SplitUrl(reference);
+  if (!b.scheme) return std::string(reference);
+  UrlParts target;
+  target.fragment = r.fragment;
+  if (r.scheme) {
+    target = std::move(r);
+    target.path = RemoveDotSegments(target.path);
+    return JoinUrl(target);
+  }
+  target.scheme = b.scheme;
+  if (r.authority) {
+    target.authority = r.authority;
+    target.path = RemoveDotSegments(r.path);
+    target.query = r.query;
+    return JoinUrl(target);
+  }
+  target.authority = b.authority;
+  if (r.path.empty()) {
+    target.path = b.path;
+    target.query = r.query ? r.query : b.query;
+    return JoinUrl(target);
+  }
+  if (r.path.front() == '/') {
+    target.path = RemoveDotSegments(r.path);
+  } else if (b.authority && b.path.empty()) {
+    target.path = RemoveDotSegments("/" + r.path);
+  } else {
+    const size_t slash = b.path.rfind('/');
+    const std::string merged =
+        (slash == std::string::npos ? "" : b.path.substr(0, slash + 1)) +
+        r.path;
+    target.path = RemoveDotSegments(merged);
+  }
+  target.query = r.query;
+  return JoinUrl(target);
+}
+
+// Percent-encodes the bytes that may not appear in a URL as is (space,
+// controls, non-ASCII), so that links are always printable ASCII.
+std::string EscapeUrlBytes(std::string_view url) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string escaped;
+  for (const char c : url) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7F) {
+      escaped += '%';
+      escaped += kHex[byte >> 4];
+      escaped += kHex[byte & 0xF];
+    } else {
+      escaped += c;
+    }
+  }
+  return escaped;
+}
+
+// The absolute http(s) URL `reference` denotes, or "" for anything else:
+// other schemes (javascript:, data:) have no business in an alert.
+std::string ResolveLink(std::string_view base, std::string_view reference) {
+  reference = TrimAscii(reference);
+  if (reference.empty() || reference.size() > kMaxLinkBytes) return "";
+  std::string link = EscapeUrlBytes(ResolveUrl(base, reference));
+  const bool http = StartsWithIgnoringCase(link, "http://") ||
+                    StartsWithIgnoringCase(link, "https://");
+  const size_t host = link.find("//") + 2;
+  if (!http || host >= link.size() || link[host] == '/' ||
+      link.size() > kMaxLinkBytes) {
+    return "";
+  }
+  return link;
+}
+
+// The base URL for links in `node`: the feed URL, overridden by any xml:base
+// on the way down from the root (Atom uses them; RFC 3986 stacks them).
+std::string BaseUrlFor(pugi::xml_node node, const std::string& feed_url) {
+  std::vector<std::string_view> bases;
+  for (pugi::xml_node at = node; at; at = at.parent()) {
+    if (const pugi::xml_attribute base = at.attribute("xml:base")) {
+      bases.push_back(TrimAscii(base.value()));
+    }
+  }
+  std::string url = feed_url;
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
+    url = ResolveUrl(url, *it);
+  }
+  return url;
+}
+
+// ---------------------------------------------------------------------------
+// Namespaces. Elements are matched by local name and namespace URI, so that
+// any prefix works; where a feed uses a prefix without declaring it (common
+// with dc: and content:), the conventional meaning of the prefix is assumed.
+
+std::string_view LocalName(const char* qualified) {
+  const std::string_view name(qualified);
+  const size_t colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+std::string_view Prefix(const char* qualified) {
+  const std::string_view name(qualified);
+  const size_t colon = name.find(':');
+  return colon == std::string_view::npos ? std::string_view()
+                                         : name.substr(0, colon);
+}
+
+// Maps namespace URIs that mean the same to this file's constants: Atom 0.3
+// and RSS 0.90 read like their successors for what is extracted here.
+std::string_view Canonical(std::string_view uri) {
+  if (uri == "http://purl.org/atom/ns#") return kAtomNs;
+  if (uri == "http://my.netscape.com/rdf/simple/0.9/") return kRss10Ns;
+  if (uri == "http://purl.org/dc/elements/1.1") return kDcNs;
+  return uri;
+}
+
+// The namespace URI of an element or attribute name with `prefix`, as
+// declared on `node` or its ancestors.
+std::string_view NamespaceOf(pugi::xml_node node, std::string_view prefix) {
+  const std::string declaration =
+      prefix.empty() ? "xmlns" : "xmlns:" + std::string(prefix);
+  for (pugi::xml_node at = node; at; at = at.parent()) {
+    if (const pugi::xml_attribute uri = at.attribute(declaration.c_str())) {
+      return Canonical(TrimAscii(uri.value()));
+    }
+  }
+  if (prefix.empty()) return kNoNamespace;
+  if (prefix == "dc") return kDcNs;
+  if (prefix == "content") return kContentNs;
+  if (prefix == "atom") return kAtomNs;
+  if (prefix == "rdf") return kRdfNs;
+  return prefix;  // Undeclared and unknown: matches only itself.
+}
+
+std::string_view NamespaceOf(pugi::xml_node element) {
+  return NamespaceOf(element, Prefix(element.name()));
+}
+
+bool Is(pugi::xml_node node, std::string_view ns, std::string_view local) {
+  return node.type() == pugi::node_element && LocalName(node.name()) == local &&
+         NamespaceOf(node) == ns;
+}
+
+pugi::xml_node FirstChild(pugi::xml_node parent, std::string_view ns,
+                          std::string_view local) {
+  for (const pugi::xml_node child : parent.children()) {
+    if (Is(child, ns, local)) return child;
+  }
+  return {};
+}
+
+std::vector<pugi::xml_node> Children(pugi::xml_node parent, std::string_view ns,
+                                     std::string_view local) {
+  std::vector<pugi::xml_node> matches;
+  for (const pugi::xml_node child : parent.children()) {
+    if (Is(child, ns, local)) matches.push_back(child);
+  }
+  return matches;
+}
+
+// ---------------------------------------------------------------------------
+// Element content.
+
+class StringWriter : public pugi::xml_writer {
+ public:
+  explicit StringWriter(std::string* out) : out_(out) {}
+  void write(const void* data, size_t size) override {
+    out_->append(static_cast<const char*>(data), size);
+  }
+
+ private:
+  std::string* out_;
+};
+
+// The children of `node` serialized as markup.
+std::string InnerXml(pugi::xml_node node) {
+  std::string markup;
+  StringWriter writer(&markup);
+  for (const pugi::xml_node child : node.children()) {
+    child.print(writer, "", pugi::format_raw, pugi::encoding_utf8);
+  }
+  return markup;
+}
+
+// The character data directly inside `node` (text and CDATA sections, which
+// some feeds mix), XML references decoded.
+std::string CharacterData(pugi::xml_node node) {
+  std::string text;
+  for (const pugi::xml_node child : node.children()) {
+    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+      text += child.value();
+    }
+  }
+  return text;
+}
+
+// What an element holds: its character data, or, when a feed put unescaped
+// (X)HTML elements inside it, that markup.
+struct Content {
+  std::string value;
+  bool is_markup = false;
+};
+
+Content ContentOf(pugi::xml_node node) {
+  for (const pugi::xml_node child : node.children()) {
+    if (child.type() == pugi::node_element) return {InnerXml(node), true};
+  }
+  return {CharacterData(node), false};
+}
+
+// Whether plain-looking text holds markup or character references, as RSS
+// titles sometimes do. Stricter than HTML's own rules so that titles like
+// "x<y" or "Q&A" stay as written.
+bool LooksLikeHtml(std::string_view text) {
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '<') {
+      size_t k = i + 1;
+      if (text[k] == '/') ++k;
+      const size_t name_start = k;
+      while (k < text.size() && IsAsciiAlpha(text[k])) ++k;
+      if (k > name_start && k < text.size() &&
+          std::string_view(" \t\r\n/>").find(text[k]) !=
+              std::string_view::npos &&
+          text.find('>', k) != std::string_view::npos) {
+        return true;
+      }
+    } else if (text[i] == '&') {
+      size_t k = i + 1;
+      if (text[k] == '#') ++k;
+      const size_t name_start = k;
+      while (k < text.size() &&
+             (IsAsciiAlpha(text[k]) || (text[k] >= '0' && text[k] <= '9'))) {
+        ++k;
+      }
+      if (k > name_start && k < text.size() && text[k] == ';') return true;
+    }
+  }
+  return false;
+}
+
+// Plain text of an element that may or may not hold HTML (RSS titles,
+// authors).
+std::string TextOfMaybeHtml(pugi::xml_node node) {
+  const Content content = ContentOf(node);
+  return content.is_markup || LooksLikeHtml(content.value)
+             ? HtmlToText(content.value)
+             : CollapseWhitespace(content.value);
+}
+
+// Plain text of an element that holds HTML (RSS description and
+// content:encoded, entity-escaped or not).
+std::string TextOfHtml(pugi::xml_node node) {
+  return HtmlToText(ContentOf(node).value);
+}
+
+// Plain text of an element that holds plain text (guids, dates, categories).
+std::string TextOfPlain(pugi::xml_node node) {
+  return CollapseWhitespace(CharacterData(node));
+}
+
+// Plain text of an Atom text construct (RFC 4287 3.1) or atom:content, by
+// its type; nullopt when there is nothing inline to read (content with src,
+// or binary media).
+std::optional<std::string> AtomText(pugi::xml_node node) {
+  if (!node || node.attribute("src")) return std::nullopt;
+  const std::string type =
+      LowerAscii(TrimAscii(node.attribute("type").value()));
+  const Content content = ContentOf(node);
+  if (type == "html" || type == "text/html") return HtmlToText(content.value);
+  if (type == "xhtml" || type.ends_with("xml")) {
+    return HtmlToText(InnerXml(node));
+  }
+  if (type.empty() || type == "text" || type.starts_with("text/")) {
+    return content.is_markup ? HtmlToText(content.value)
+                             : CollapseWhitespace(content.value);
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Items.
+
+enum class Format { kRss, kRdf, kAtom };
+
+// What is known while reading the items of one document.
+struct FeedContext {
+  const FeedSource& source;
+  Format format;
+  pugi::xml_node root;
+  std::string_view core_ns;  // The namespace of the format's own elements.
+};
+
+// One item's fields as read, before limits and identity are applied.
+struct ItemFields {
+  std::string title;
+  std::string link;
+  std::string author;
+  std::string text;
+  std::vector<std::string> categories;
+  std::string guid;       // guid, rdf:about or atom:id; may be empty.
+  std::string date_text;  // The date as written, for the fallback id.
+  std::optional<std::int64_t> published;
+};
+
+// Takes the first of `candidates` (in order of preference) that holds a
+// date; remembers the text of the first non-empty one even if none parses.
+void ReadDate(const std::vector<pugi::xml_node>& candidates,
+              ItemFields* fields) {
+  for (const pugi::xml_node candidate : candidates) {
+    if (!candidate) continue;
+    std::string text = TextOfPlain(candidate);
+    if (text.empty()) continue;
+    const std::optional<std::int64_t> date = ParseFeedDate(text);
+    if (fields->date_text.empty() || date) fields->date_text = std::move(text);
+    if (date) {
+      fields->published = date;
+      return;
+    }
+  }
+}
+
+void AddCategory(std::string category, ItemFields* fields) {
+  if (category.empty() || fields->categories.size() >= kMaxCategories) return;
+  for (const std::string& known : fields->categories) {
+    if (known == category) return;
+  }
+  fields->categories.push_back(std::move(category));
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) {
+    if (name.empty()) continue;
+    if (!joined.empty()) joined += ", ";
+    joined += name;
+  }
+  return joined;
+}
+
+std::string DcCreators(pugi::xml_node item) {
+  std::vector<std::string> names;
+  for (const pugi::xml_node creator : Children(item, kDcNs, "creator")) {
+    names.push_back(TextOfMaybeHtml(creator));
+  }
+  return JoinNames(names);
+}
+
+// rdf:about of an RSS 1.0 item, whatever the prefix.
+std::string RdfAbout(pugi::xml_node item) {
+  for (const pugi::xml_attribute attribute : item.attributes()) {
+    if (LocalName(attribute.name()) == "about" &&
+        NamespaceOf(item, Prefix(attribute.name())) == kRdfNs) {
+      return CollapseWhitespace(attribute.value());
+    }
+  }
+  return "";
+}
+
+bool IsHttpUrl(std::string_view text) {
+  return StartsWithIgnoringCase(text, "http://") ||
+         StartsWithIgnoringCase(text, "https://");
+}
+
+// RSS 2.0, 0.9x and 1.0 items.
+ItemFields ReadRssItem(pugi::xml_node item, const FeedContext& context) {
+  const std::string_view ns = context.core_ns;
+  const std::string base = BaseUrlFor(item, context.source.url);
+  ItemFields fields;
+  if (const pugi::xml_node title = FirstChild(item, ns, "title")) {
+    fields.title = TextOfMaybeHtml(title);
+  }
+  if (const pugi::xml_node link = FirstChild(item, ns, "link")) {
+    fields.link = ResolveLink(base, CharacterData(link));
+  }
+  const pugi::xml_node guid = FirstChild(item, ns, "guid");
+  fields.guid = guid ? TextOfPlain(guid) : RdfAbout(item);
+  // A guid is a permalink unless it says otherwise, but feeds that do not
+  // mean it are common: only a guid that is an http(s) URL stands in.
+  if (fields.link.empty() && IsHttpUrl(fields.guid) &&
+      LowerAscii(TrimAscii(guid.attribute("isPermaLink").value())) != "false") {
+    fields.link = ResolveLink(base, fields.guid);
+  }
+  if (const pugi::xml_node author = FirstChild(item, ns, "author")) {
+    fields.author = TextOfMaybeHtml(author);
+  }
+  if (fields.author.empty()) fields.author = DcCreators(item);
+  if (const pugi::xml_node encoded = FirstChild(item, kContentNs, "encoded")) {
+    fields.text = TextOfHtml(encoded);
+  }
+  if (fields.text.empty()) {
+    if (const pugi::xml_node description =
+            FirstChild(item, ns, "description")) {
+      fields.text = TextOfHtml(description);
+    }
+  }
+  for (const pugi::xml_node category : Children(item, ns, "category")) {
+    AddCategory(TextOfPlain(category), &fields);
+  }
+  for (const pugi::xml_node subject : Children(item, kDcNs, "subject")) {
+    AddCategory(TextOfPlain(subject), &fields);
+  }
+  ReadDate({FirstChild(item, ns, "pubDate"), FirstChild(item, kDcNs, "date")},
+           &fields);
+  return fields;
+}
+
+// The names of the atom:author elements of `node` (an entry or the feed).
+std::string AtomAuthors(pugi::xml_node node, std::string_view ns) {
+  std::vector<std::string> names;
+  for (const pugi::xml_node author : Children(node, ns, "author")) {
+    if (const pugi::xml_node name = FirstChild(author, ns, "name")) {
+      names.push_back(TextOfPlain(name));
+    }
+  }
+  return JoinNames(names);
+}
+
+// The entry's alternate link: rel="alternate" or no rel at all.
+std::string AtomLink(pugi::xml_node entry, const FeedContext& context) {
+  for (const pugi::xml_node link : Children(entry, context.core_ns, "link")) {
+    const std::string_view rel = TrimAscii(link.attribute("rel").value());
+    if (!rel.empty() && rel != "alternate") continue;
+    std::string url = ResolveLink(BaseUrlFor(link, context.source.url),
+                                  link.attribute("href").value());
+    if (!url.empty()) return url;
+  }
+  return "";
+}
+
+// Atom 1.0 (and 0.3) entries.
+ItemFields ReadAtomEntry(pugi::xml_node entry, const FeedContext& context) {
+  const std::string_view ns = context.core_ns;
+  ItemFields fields;
+  fields.title = AtomText(FirstChild(entry, ns, "title")).value_or("");
+  fields.link = AtomLink(entry, context);
+  if (const pugi::xml_node id = FirstChild(entry, ns, "id")) {
+    fields.guid = TextOfPlain(id);
+  }
+  // RFC 4287 4.2.1: an entry without an author has the feed's.
+  fields.author = AtomAuthors(entry, ns);
+  if (fields.author.empty()) fields.author = DcCreators(entry);
+  if (fields.author.empty()) fields.author = AtomAuthors(context.root, ns);
+  fields.text = AtomText(FirstChild(entry, ns, "content")).value_or("");
+  if (fields.text.empty()) {
+    fields.text = AtomText(FirstChild(entry, ns, "summary")).value_or("");
+  }
+  for (const pugi::xml_node category : Children(entry, ns, "category")) {
+    const char* term = category.attribute("term").value();
+    AddCategory(CollapseWhitespace(
+                    *term != '\0' ? term : category.attribute("label").value()),
+                &fields);
+  }
+  for (const pugi::xml_node subject : Children(entry, kDcNs, "subject")) {
+    AddCategory(TextOfPlain(subject), &fields);
+  }
+  ReadDate(
+      {FirstChild(entry, ns, "published"), FirstChild(entry, ns, "updated"),
+       FirstChild(entry, ns, "issued"), FirstChild(entry, ns, "modified"),
+       FirstChild(entry, kDcNs, "date")},
+      &fields);
+  return fields;
+}
+
+bool LooksGloballyUnique(std::string_view guid) {
+  return guid.find("://") != std::string_view::npos ||
+         StartsWithIgnoringCase(guid, "tag:") ||
+         StartsWithIgnoringCase(guid, "urn:");
+}
+
+// The article id, as article.h documents it.
+std::string MakeId(const ItemFields& fields, const std::string& feed_url) {
+  std::string id;
+  if (!fields.guid.empty()) {
+    id = LooksGloballyUnique(fields.guid) ? fields.guid
+                                          : feed_url + "#" + fields.guid;
+  } else if (!fields.link.empty()) {
+    id = fields.link;
+  } else {
+    id = HashedId(feed_url, fields.title + '\n' + fields.date_text);
+  }
+  return id.size() > kMaxIdBytes ? HashedId(feed_url, id) : id;
+}
+
+Article MakeArticle(ItemFields fields, const FeedSource& source,
+                    std::int64_t now, const ParseLimits& limits) {
+  Article article;
+  article.id = MakeId(fields, source.url);  // Before the title is truncated.
+  article.feed_url = source.url;
+  article.feed_name = source.name;
+  article.title = std::move(fields.title);
+  TruncateUtf8(&article.title, limits.max_title_bytes);
+  article.link = std::move(fields.link);
+  article.author = std::move(fields.author);
+  TruncateUtf8(&article.author, limits.max_title_bytes);
+  article.text = std::move(fields.text);
+  TruncateUtf8(&article.text, limits.max_text_bytes);
+  article.categories = std::move(fields.categories);
+  for (std::string& category : article.categories) {
+    TruncateUtf8(&category, limits.max_title_bytes);
+  }
+  article.published = fields.published.value_or(now);
+  article.published_is_fallback = !fields.published.has_value();
+  return article;
+}
+
+// Collects the articles of one parse, keeping ids unique within it.
+class ArticleCollector {
+ public:
+  explicit ArticleCollector(ParsedFeed* feed) : feed_(feed) {}
+
+  // Adds `article` (the `number`th item of the feed, from 1). An item that
+  // repeats an earlier one's id, link and title is the same story twice and
+  // is dropped; one that only shares the id gets a suffixed id, since feeds
+  // that reuse guids would otherwise have distinct stories overwrite each
+  // other in the index. The first holder keeps the plain id, so ids stay
+  // stable across polls while the feed's order does.
+  void Add(Article article, size_t number) {
+    const auto earlier = index_of_id_.find(article.id);
+    if (earlier != index_of_id_.end()) {
+      const Article& first = feed_->articles[earlier->second];
+      if (first.link == article.link && first.title == article.title) {
+        feed_->warnings.push_back(
+            "dropped item " + std::to_string(number) +
+            ": same id, link and title as item " +
+            std::to_string(number_of_index_[earlier->second]));
+        return;
+      }
+      article.id = UnusedVariant(article);
+    }
+    index_of_id_.emplace(article.id, feed_->articles.size());
+    number_of_index_.push_back(number);
+    feed_->articles.push_back(std::move(article));
+  }
+
+  size_t size() const { return feed_->articles.size(); }
+
+ private:
+  std::string UnusedVariant(const Article& article) const {
+    std::string id =
+        article.link.empty()
+            ? article.id + "#" +
+                  Hex64(Fnv1a64(article.title + '\n' + article.text))
+            : article.id + "#" + article.link;
+    if (id.size() > kMaxIdBytes) id = HashedId(article.feed_url, id);
+    const std::string stem = id;
+    for (int n = 2; index_of_id_.count(id) != 0; ++n) {
+      id = stem + "#" + std::to_string(n);
+    }
+    return id;
+  }
+
+  ParsedFeed* feed_;
+  std::unordered_map<std::string, size_t> index_of_id_;
+  std::vector<size_t> number_of_index_;  // Item number of each article.
+};
+
+// ---------------------------------------------------------------------------
+// Documents.
+
+std::optional<Format> FormatOf(pugi::xml_node root) {
+  const std::string_view name = LocalName(root.name());
+  if (name == "rss") return Format::kRss;
+  if (name == "RDF") return Format::kRdf;
+  if (name == "feed") return Format::kAtom;
+  return std::nullopt;
+}
+
+// The namespace of the format's own elements: none for RSS 2.0, RSS 1.0's
+// (or 0.90's) inside rdf:RDF, Atom's normally; but whatever the document
+// actually uses, so that undeclared or unusual ones still read.
+std::string_view CoreNamespace(pugi::xml_node root, Format format) {
+  if (format != Format::kRdf) return NamespaceOf(root);
+  for (const pugi::xml_node child : root.children()) {
+    const std::string_view name = LocalName(child.name());
+    if (child.type() == pugi::node_element &&
+        (name == "channel" || name == "item")) {
+      return NamespaceOf(child);
+    }
+  }
+  return kRss10Ns;
+}
+
+std::vector<pugi::xml_node> FindItems(const FeedContext& context) {
+  const std::string_view ns = context.core_ns;
+  switch (context.format) {
+    case Format::kRss: {
+      std::vector<pugi::xml_node> items;
+      for (const pugi::xml_node channel :
+           Children(context.root, ns, "channel")) {
+        for (const pugi::xml_node item : Children(channel, ns, "item")) {
+          items.push_back(item);
+        }
+      }
+      return items;
+    }
+    case Format::kRdf:
+      return Children(context.root, ns, "item");
+    case Format::kAtom:
+      return Children(context.root, ns, "entry");
+  }
+  return {};
+}
+
+std::string FeedTitle(const FeedContext& context) {
+  const std::string_view ns = context.core_ns;
+  if (context.format == Format::kAtom) {
+    return AtomText(FirstChild(context.root, ns, "title")).value_or("");
+  }
+  const pugi::xml_node title =
+      FirstChild(FirstChild(context.root, ns, "channel"), ns, "title");
+  return title ? TextOfMaybeHtml(title) : "";
+}
+
+// Whether `item`'s end tag lies before `offset` in `xml`, the text pugixml
+// parsed. pugixml keeps whatever it built before an error, so the last item
+// of a broken document may be cut short; this tells a whole one from that.
+bool EndsBefore(pugi::xml_node item, std::string_view xml, ptrdiff_t offset) {
+  const ptrdiff_t start = item.offset_debug();
+  if (start < 0 || offset <= start) return false;
+  // Inclusive: at the end of the input pugixml reports the last character,
+  // which may be the '>' of the end tag.
+  const std::string_view span = xml.substr(0, static_cast<size_t>(offset) + 1);
+  const std::string end_tag = "</" + std::string(item.name());
+  for (size_t at = span.find(end_tag, static_cast<size_t>(start));
+       at != std::string_view::npos; at = span.find(end_tag, at + 1)) {
+    const size_t close = span.find_first_not_of(" \t\r\n", at + end_tag.size());
+    if (close != std::string_view::npos && span[close] == '>') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+config::Result<ParsedFeed> ParseFeed(std::string_view body,
+                                     const FeedSource& source, std::int64_t now,
+                                     const ParseLimits& limits) {
+  const auto fail = [&source](std::string what) {
+    return config::Error::Permanent(source.url, std::move(what));
+  };
+  ParsedFeed feed;
+  std::string converted;
+  const std::string_view xml = DecodeBody(body, &converted, &feed.warnings);
+  if (TrimAscii(xml).empty()) return fail("empty body");
+  if (LooksLikeHtmlPage(xml)) return fail("not a feed: looks like HTML");
+
+  pugi::xml_document document;
+  // Not parse_trim_pcdata: text is trimmed and collapsed here, after CDATA
+  // and text pieces are joined.
+  const pugi::xml_parse_result parsed = document.load_buffer(
+      xml.data(), xml.size(), pugi::parse_default | pugi::parse_declaration,
+      pugi::encoding_utf8);
+  const std::string not_xml = std::string("not XML: ") + parsed.description() +
+                              " at offset " + std::to_string(parsed.offset);
+  const pugi::xml_node root = document.document_element();
+  if (!root) return fail(not_xml);
+  if (LowerAscii(LocalName(root.name())) == "html") {
+    return fail("not a feed: looks like HTML");
+  }
+  const std::optional<Format> format = FormatOf(root);
+  if (!format) {
+    if (!parsed) return fail(not_xml);
+    std::string name = CollapseWhitespace(root.name());
+    TruncateUtf8(&name, 64);  // The name comes from the server.
+    return fail("not a feed: root element <" + name + ">");
+  }
+
+  const FeedContext context{source, *format, root,
+                            CoreNamespace(root, *format)};
+  std::vector<pugi::xml_node> items = FindItems(context);
+  if (!parsed) {
+    if (!items.empty() && !EndsBefore(items.back(), xml, parsed.offset)) {
+      items.pop_back();
+    }
+    if (items.empty()) return fail(not_xml);
+    feed.warnings.push_back("XML breaks at offset " +
+                            std::to_string(parsed.offset) + " (" +
+                            parsed.description() + "); kept " +
+                            std::to_string(items.size()) + " items before it");
+  }
+
+  feed.title = FeedTitle(context);
+  TruncateUtf8(&feed.title, limits.max_title_bytes);
+  ArticleCollector collector(&feed);
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (collector.size() >= limits.max_items) {
+      feed.warnings.push_back("feed has " + std::to_string(items.size()) +
+                              " items; kept the first " +
+                              std::to_string(limits.max_items) +
+                              " (max_items)");
+      break;
+    }
+    ItemFields fields = *format == Format::kAtom
+                            ? ReadAtomEntry(items[k], context)
+                            : ReadRssItem(items[k], context);
+    collector.Add(MakeArticle(std::move(fields), source, now, limits), k + 1);
+  }
+  return feed;
+}
+
+}  // namespace newswatch::indexer

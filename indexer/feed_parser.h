@@ -1,0 +1,55 @@
+// FeedParser: the bytes of an RSS or Atom document -> Articles.
+#ifndef NEWSWATCH_INDEXER_FEED_PARSER_H_
+#define NEWSWATCH_INDEXER_FEED_PARSER_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/error.h"
+#include "indexer/article.h"
+
+namespace newswatch::indexer {
+
+// Where the bytes came from; stamped on every article.
+struct FeedSource {
+  std::string url;  // The feed URL as configured (scopes guids, base of links).
+  std::string name;  // The feed's configured name.
+};
+
+struct ParsedFeed {
+  std::string title;  // The feed's own title, may be empty.
+  std::vector<Article> articles;
+  // Problems that did not stop parsing (a document broken half-way keeps the
+  // articles before the break), for the log.
+  std::vector<std::string> warnings;
+};
+
+// Bounds on what one feed may produce, so memory stays bounded whatever a
+// server sends.
+struct ParseLimits {
+  size_t max_items = 1000;
+  size_t max_title_bytes = 1024;
+  size_t max_text_bytes = 256 * 1024;
+};
+
+// Parses RSS 2.0 (and 0.9x), RSS 1.0 (RDF) and Atom 1.0. `now` (Unix seconds)
+// dates articles whose feed gives no usable date. Thread-safe (no shared
+// state). Errors are kPermanent: "not a feed: looks like HTML", "empty
+// body", "not XML: <pugixml's description> at offset N", "not a feed: root
+// element <x>".
+//
+// The encoding is taken from a byte order mark, else from the XML
+// declaration (Latin-1 labels read as windows-1252, as browsers do). Article
+// ids are unique within one result: an item that repeats an earlier one's
+// id, link and title is dropped; one that only repeats the id gets the id
+// with "#<link>" (or "#<hash>") appended. Links are absolute http(s) URLs or
+// empty.
+config::Result<ParsedFeed> ParseFeed(std::string_view body,
+                                     const FeedSource& source, std::int64_t now,
+                                     const ParseLimits& limits = {});
+
+}  // namespace newswatch::indexer
+
+#endif  // NEWSWATCH_INDEXER_FEED_PARSER_H_

@@ -1,0 +1,264 @@
+#include "indexer/index.h"
+
+#include <xapian.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "indexer/xapian_query.h"
+
+namespace newswatch::indexer {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+// Snippets are cut to about this many bytes.
+constexpr size_t kSnippetBytes = 240;
+// Read-only handles retry this often when a writer commits under them.
+constexpr int kMaxReopens = 5;
+
+std::string ContentHash(const Article& article) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  auto mix = [&](std::string_view field) {
+    for (unsigned char c : field) {
+      hash ^= c;
+      hash *= 1099511628211ULL;
+    }
+    hash ^= 0xff;  // Field separator: "ab"+"c" differs from "a"+"bc".
+    hash *= 1099511628211ULL;
+  };
+  mix(article.title);
+  mix(article.link);
+  mix(article.author);
+  mix(article.text);
+  for (const std::string& category : article.categories) mix(category);
+  // A fallback date is the time of the poll; it must not make every poll of
+  // an undated article look like a change.
+  if (!article.published_is_fallback) mix(std::to_string(article.published));
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(hash));
+  return hex;
+}
+
+std::string SerialiseArticle(const Article& article) {
+  return Json{{"id", article.id},
+              {"feed_url", article.feed_url},
+              {"feed_name", article.feed_name},
+              {"title", article.title},
+              {"link", article.link},
+              {"author", article.author},
+              {"text", article.text},
+              {"categories", article.categories},
+              {"published", article.published},
+              {"published_is_fallback", article.published_is_fallback}}
+      .dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Article DeserialiseArticle(const std::string& data) {
+  const Json json = Json::parse(data, nullptr, /*allow_exceptions=*/false);
+  Article article;
+  if (!json.is_object()) return article;
+  article.id = json.value("id", "");
+  article.feed_url = json.value("feed_url", "");
+  article.feed_name = json.value("feed_name", "");
+  article.title = json.value("title", "");
+  article.link = json.value("link", "");
+  article.author = json.value("author", "");
+  article.text = json.value("text", "");
+  article.categories = json.value("categories", std::vector<std::string>{});
+  article.published = json.value("published", std::int64_t{0});
+  article.published_is_fallback = json.value("published_is_fallback", false);
+  return article;
+}
+
+Xapian::Document MakeDocument(const Article& article, long long batch_id) {
+  Xapian::Document document;
+  Xapian::TermGenerator generator = MakeTermGenerator();
+  generator.set_document(document);
+  // Title words are searchable on their own (S prefix, for title: queries)
+  // and with the body. The position gap keeps phrases from spanning the
+  // title and the text.
+  generator.index_text(article.title, 1, kTitlePrefix);
+  generator.index_text(article.title);
+  generator.increase_termpos(100);
+  generator.index_text(article.text);
+  document.add_boolean_term(IdTerm(article.id));
+  document.add_boolean_term(BatchTerm(batch_id));
+  document.add_value(
+      kPublishedSlot,
+      Xapian::sortable_serialise(static_cast<double>(article.published)));
+  document.add_value(kContentHashSlot, ContentHash(article));
+  document.set_data(SerialiseArticle(article));
+  return document;
+}
+
+config::Error FromXapian(
+    const fs::path& directory, const Xapian::Error& error,
+    config::ErrorKind kind = config::ErrorKind::kPermanent) {
+  return config::Error{kind, "index " + directory.string(),
+                       error.get_description()};
+}
+
+}  // namespace
+
+struct Index::Impl {
+  fs::path directory;
+  // `writable` is set for a writer; `database` always refers to the open
+  // database (the writable one, or a read-only handle).
+  std::unique_ptr<Xapian::WritableDatabase> writable;
+  Xapian::Database database;
+
+  // Runs `work`, reopening a read-only handle when a writer's commit has
+  // moved the revision it was reading.
+  template <typename Work>
+  auto WithReopen(Work work) -> decltype(work()) {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return work();
+      } catch (const Xapian::DatabaseModifiedError& error) {
+        if (attempt >= kMaxReopens) {
+          return FromXapian(directory, error, config::ErrorKind::kTransient);
+        }
+        database.reopen();
+      } catch (const Xapian::Error& error) {
+        return FromXapian(directory, error);
+      }
+    }
+  }
+
+  std::optional<Xapian::Document> FindDocument(const std::string& id) {
+    const std::string term = IdTerm(id);
+    Xapian::PostingIterator posting = database.postlist_begin(term);
+    if (posting == database.postlist_end(term)) return std::nullopt;
+    return database.get_document(*posting);
+  }
+};
+
+Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Index::~Index() = default;
+
+config::Result<std::unique_ptr<Index>> Index::OpenWritable(
+    const fs::path& directory) {
+  auto impl = std::make_unique<Impl>();
+  impl->directory = directory;
+  try {
+    fs::create_directories(directory);
+    impl->writable = std::make_unique<Xapian::WritableDatabase>(
+        directory.string(), Xapian::DB_CREATE_OR_OPEN);
+    impl->database = *impl->writable;
+  } catch (const Xapian::DatabaseLockError&) {
+    return config::Error::Fatal(
+        "index " + directory.string(),
+        "the index is locked by another process: is another newswatch daemon "
+        "running on this data_dir?");
+  } catch (const Xapian::Error& error) {
+    return FromXapian(directory, error, config::ErrorKind::kFatal);
+  } catch (const fs::filesystem_error& error) {
+    return config::Error::Fatal("index " + directory.string(), error.what());
+  }
+  return std::unique_ptr<Index>(new Index(std::move(impl)));
+}
+
+config::Result<std::unique_ptr<Index>> Index::OpenReadOnly(
+    const fs::path& directory) {
+  auto impl = std::make_unique<Impl>();
+  impl->directory = directory;
+  try {
+    impl->database = Xapian::Database(directory.string());
+  } catch (const Xapian::DatabaseOpeningError&) {
+    return config::Error::Permanent(
+        "index " + directory.string(),
+        "there is no archive here yet: run `newswatch run --once` first");
+  } catch (const Xapian::Error& error) {
+    return FromXapian(directory, error);
+  }
+  return std::unique_ptr<Index>(new Index(std::move(impl)));
+}
+
+config::Result<std::vector<Article>> Index::SelectNewOrChanged(
+    std::vector<Article> articles) {
+  return impl_->WithReopen([&]() -> config::Result<std::vector<Article>> {
+    std::vector<Article> selected;
+    for (Article& article : articles) {
+      std::optional<Xapian::Document> existing =
+          impl_->FindDocument(article.id);
+      if (existing) {
+        if (existing->get_value(kContentHashSlot) == ContentHash(article)) {
+          continue;
+        }
+        if (article.published_is_fallback) {
+          article.published =
+              DeserialiseArticle(existing->get_data()).published;
+        }
+      }
+      selected.push_back(std::move(article));
+    }
+    return selected;
+  });
+}
+
+config::Status Index::WriteBatch(long long batch_id,
+                                 const std::vector<Article>& articles) {
+  if (!impl_->writable) {
+    return config::Error::Fatal("index " + impl_->directory.string(),
+                                "WriteBatch on a read-only index");
+  }
+  try {
+    for (const Article& article : articles) {
+      impl_->writable->replace_document(IdTerm(article.id),
+                                        MakeDocument(article, batch_id));
+    }
+    impl_->writable->commit();
+  } catch (const Xapian::Error& error) {
+    return FromXapian(impl_->directory, error, config::ErrorKind::kFatal);
+  }
+  return config::Ok{};
+}
+
+config::Result<std::vector<SearchHit>> Index::Search(
+    const QueryNode& query, const SearchOptions& options) {
+  return impl_->WithReopen([&]() -> config::Result<std::vector<SearchHit>> {
+    Xapian::Query compiled = CompileQuery(query);
+    if (options.batch_id) {
+      compiled = Xapian::Query(Xapian::Query::OP_FILTER, compiled,
+                               Xapian::Query(BatchTerm(*options.batch_id)));
+    }
+    Xapian::Enquire enquire(impl_->database);
+    enquire.set_query(compiled);
+    const Xapian::doccount limit = static_cast<Xapian::doccount>(
+        std::min<size_t>(options.limit, impl_->database.get_doccount()));
+    Xapian::MSet mset = enquire.get_mset(0, limit);
+    std::vector<SearchHit> hits;
+    for (auto item = mset.begin(); item != mset.end(); ++item) {
+      SearchHit hit;
+      hit.article = DeserialiseArticle(item.get_document().get_data());
+      hit.snippet =
+          mset.snippet(hit.article.text, kSnippetBytes, DefaultStemmer(),
+                       Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                           Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                       "", "", "…");
+      hits.push_back(std::move(hit));
+    }
+    return hits;
+  });
+}
+
+config::Result<std::optional<Article>> Index::Find(
+    const std::string& article_id) {
+  return impl_->WithReopen([&]() -> config::Result<std::optional<Article>> {
+    std::optional<Xapian::Document> document = impl_->FindDocument(article_id);
+    if (!document) return std::optional<Article>();
+    return std::optional<Article>(DeserialiseArticle(document->get_data()));
+  });
+}
+
+size_t Index::ArticleCount() {
+  auto count = impl_->WithReopen([&]() -> config::Result<size_t> {
+    return impl_->database.get_doccount();
+  });
+  return count.ok() ? count.value() : 0;
+}
+
+}  // namespace newswatch::indexer

@@ -1,0 +1,77 @@
+// Index: the Xapian archive of every article, under <data_dir>/index.
+//
+// One process may hold the index writable (Xapian's lock enforces it: a
+// second daemon on the same data_dir gets a clear error); any number may open
+// it read-only. An Index object is not thread-safe; use one per thread.
+#ifndef NEWSWATCH_INDEXER_INDEX_H_
+#define NEWSWATCH_INDEXER_INDEX_H_
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/error.h"
+#include "indexer/article.h"
+#include "indexer/query.h"
+
+namespace newswatch::indexer {
+
+struct SearchHit {
+  Article article;
+  std::string snippet;  // Plain text around the matched terms.
+};
+
+struct SearchOptions {
+  size_t limit = 20;
+  // Only articles last written by this batch (see WriteBatch): the matcher's
+  // way of running a query against the new articles only.
+  std::optional<long long> batch_id;
+};
+
+class Index {
+ public:
+  // Opens or creates the index for writing. kFatal if another process holds
+  // it or it cannot be created.
+  static config::Result<std::unique_ptr<Index>> OpenWritable(
+      const std::filesystem::path& directory);
+  // Opens an existing index for reading. kPermanent if there is none yet.
+  static config::Result<std::unique_ptr<Index>> OpenReadOnly(
+      const std::filesystem::path& directory);
+
+  ~Index();
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
+
+  // The articles that are not in the index yet, or whose content changed
+  // since they were written. A re-poll of an unchanged feed yields nothing,
+  // so it costs no indexing and fires no alert. Articles without a feed date
+  // keep the date they were first seen.
+  config::Result<std::vector<Article>> SelectNewOrChanged(
+      std::vector<Article> articles);
+
+  // Writes the articles (replacing any with the same id, so a replay after a
+  // crash is harmless), tags them with `batch_id`, and commits: one commit
+  // per batch. Requires a writable index.
+  config::Status WriteBatch(long long batch_id,
+                            const std::vector<Article>& articles);
+
+  // Ranked hits for a parsed query.
+  config::Result<std::vector<SearchHit>> Search(const QueryNode& query,
+                                                const SearchOptions& options);
+
+  // Looks up one article by id.
+  config::Result<std::optional<Article>> Find(const std::string& article_id);
+
+  size_t ArticleCount();
+
+ private:
+  struct Impl;
+  explicit Index(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace newswatch::indexer
+
+#endif  // NEWSWATCH_INDEXER_INDEX_H_

@@ -1,0 +1,49 @@
+// Internal to indexer/: how text becomes Xapian terms, shared by indexing and
+// querying so that both agree exactly. Include only from indexer's .cc files;
+// public headers never mention Xapian.
+#ifndef NEWSWATCH_INDEXER_XAPIAN_QUERY_H_
+#define NEWSWATCH_INDEXER_XAPIAN_QUERY_H_
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+#include "indexer/query.h"
+
+namespace newswatch::indexer {
+
+// Term prefixes and value slots of the index's documents.
+inline constexpr char kIdPrefix[] = "Q";      // Unique article id term.
+inline constexpr char kBatchPrefix[] = "XB";  // Batch that last wrote it.
+inline constexpr char kTitlePrefix[] = "S";   // Title words (also unprefixed).
+inline constexpr char kStemPrefix[] = "Z";    // Xapian's stemmed-term prefix.
+inline constexpr Xapian::valueno kPublishedSlot = 0;    // sortable_serialise
+inline constexpr Xapian::valueno kContentHashSlot = 1;  // change detection
+
+// The stemmer all text is indexed and queried with. English for now: every
+// article's language is not yet known to the index.
+Xapian::Stem DefaultStemmer();
+
+// A TermGenerator set up as indexing uses it: stems with the default stemmer,
+// keeping both unstemmed terms (with positions, for phrases) and Z-prefixed
+// stems (for inflection-tolerant words).
+Xapian::TermGenerator MakeTermGenerator();
+
+// True when `text` yields at least one term (it has letters or digits).
+bool HasSearchableTerms(std::string_view text);
+
+// The Xapian query for a parsed query tree. A word matches any inflection
+// (its stem), a multi-part word like "air-defence" is a phrase of its parts,
+// a phrase matches its unstemmed words in order. Negation is AND_NOT; a tree
+// that is only negation matches all documents but those.
+Xapian::Query CompileQuery(const QueryNode& node);
+
+// The id term of an article id. Ids too long for a Xapian term are hashed.
+std::string IdTerm(const std::string& article_id);
+
+std::string BatchTerm(long long batch_id);
+
+}  // namespace newswatch::indexer
+
+#endif  // NEWSWATCH_INDEXER_XAPIAN_QUERY_H_
