@@ -1,1 +1,249 @@
+// The whole pipeline through the real binary: feeds served over loopback
+// HTTP and from files, indexed, matched and recorded in a temporary data_dir.
 #include <catch2/catch.hpp>
+#include <csignal>
+
+#include "tests/end_to_end/deployment.h"
+
+namespace newswatch::testing {
+namespace {
+
+using std::chrono::seconds;
+
+constexpr char kSeedSearch[] = R"(
+[[search]]
+name = "Ukraine troop caps"
+query = "Ukraine AND troop cap"
+notify = ["console"]
+)";
+
+constexpr char kSeedUrl[] = "https://fixture.example.org/2025/11/23/plan";
+
+// A deployment polling world.rss over HTTP with the seed search.
+void SetUpWorld(Deployment& deployment, const std::string& searches) {
+  deployment.server().Set(
+      "/world.rss",
+      {200, {{"Content-Type", "application/rss+xml"}}, WorldFeed()});
+  deployment.WriteConfig("[[feed]]\nurl = \"" +
+                         deployment.server().Url("/world.rss") +
+                         "\"\nname = \"Fixture World\"\n" + searches);
+}
+
+TEST_CASE("The seed article fires its search exactly once", "[e2e]") {
+  Deployment deployment;
+  SetUpWorld(deployment, kSeedSearch);
+
+  const ProcessResult first = deployment.Run({"run", "--once"});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(CountOccurrences(first.err, "ALERT [Ukraine troop caps]") == 1);
+  CHECK_THAT(first.err, Catch::Contains(kSeedUrl));
+
+  const auto alerts = deployment.Alerts();
+  REQUIRE(alerts.size() == 1);
+  const auto& alert = alerts.front();
+  CHECK(alert["search"] == "Ukraine troop caps");
+  CHECK(alert["url"] == kSeedUrl);
+  CHECK(alert["title"] ==
+        "Allies question limits on Ukraine’s armed forces in US plan");
+  CHECK(alert["feed"] == "Fixture World");
+  CHECK(alert["published"] == "2025-11-23T09:30:00Z");
+  CHECK(alert["fired_at"].get<std::string>().size() == 20);
+  REQUIRE(alert["deliveries"].size() == 1);
+  CHECK(alert["deliveries"][0]["notifier"] == "console");
+  CHECK(alert["deliveries"][0]["state"] == "sent");
+}
+
+TEST_CASE("Articles sharing only some of the words do not fire", "[e2e]") {
+  Deployment deployment;
+  SetUpWorld(deployment, kSeedSearch);
+  REQUIRE(deployment.Run({"run", "--once"}).exit_code == 0);
+  for (const auto& alert : deployment.Alerts()) {
+    CHECK(alert["url"] == kSeedUrl);
+  }
+}
+
+TEST_CASE("Re-polling fires nothing new; a new matching article fires",
+          "[e2e]") {
+  Deployment deployment;
+  SetUpWorld(deployment, kSeedSearch);
+  REQUIRE(deployment.Run({"run", "--once"}).exit_code == 0);
+
+  const ProcessResult again = deployment.Run({"run", "--once"});
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK(CountOccurrences(again.err, "ALERT") == 0);
+  CHECK_THAT(again.err, Catch::Contains("4 article(s), 0 new, 0 alert(s)"));
+  CHECK(deployment.Alerts().size() == 1);
+
+  deployment.server().Set(
+      "/world.rss", {200, {}, WorldFeed(Fixture("feeds/world-new-item.xml"))});
+  const ProcessResult updated = deployment.Run({"run", "--once"});
+  INFO(updated.err);
+  REQUIRE(updated.exit_code == 0);
+  CHECK(CountOccurrences(updated.err, "ALERT [Ukraine troop caps]") == 1);
+  CHECK_THAT(updated.err, Catch::Contains("kyiv-rejects"));
+  const auto alerts = deployment.Alerts();
+  REQUIRE(alerts.size() == 2);
+  CHECK(alerts[0]["url"] ==
+        "https://fixture.example.org/2025/11/24/kyiv-rejects");
+}
+
+TEST_CASE("Adding a search and restarting does not re-fire old matches",
+          "[e2e]") {
+  Deployment deployment;
+  SetUpWorld(deployment, kSeedSearch);
+  REQUIRE(deployment.Run({"run", "--once"}).exit_code == 0);
+
+  SetUpWorld(deployment, std::string(kSeedSearch) + R"(
+[[search]]
+name = "Kyiv"
+query = "Kyiv"
+notify = ["console"]
+)");
+  deployment.server().Set(
+      "/world.rss", {200, {}, WorldFeed(Fixture("feeds/world-new-item.xml"))});
+  const ProcessResult result = deployment.Run({"run", "--once"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  // Only the new article fires, once for each search it matches.
+  CHECK(CountOccurrences(result.err, "ALERT") == 2);
+  CHECK(CountOccurrences(result.err, "kyiv-rejects") == 2);
+  CHECK(deployment.Alerts().size() == 3);
+}
+
+TEST_CASE("file: feeds and Atom are polled, and alerts filter by search",
+          "[e2e]") {
+  Deployment deployment;
+  deployment.dir().Write("feeds/science.atom", Fixture("feeds/science.atom"));
+  deployment.dir().Write("feeds/world.rss", WorldFeed());
+  deployment.WriteConfig(std::string(R"(
+[[feed]]
+url = "file:feeds/science.atom"
+name = "Fixture Science"
+
+[[feed]]
+url = "file:feeds/world.rss"
+name = "Fixture World"
+
+[[search]]
+name = "Glaciers"
+query = "glacier OR \"ice sheet\""
+)") + kSeedSearch);
+  const ProcessResult result = deployment.Run({"run", "--once"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(deployment.Alerts().size() == 2);
+
+  const ProcessResult glaciers =
+      deployment.Run({"alerts", "--search", "Glaciers", "--json"});
+  REQUIRE(glaciers.exit_code == 0);
+  CHECK(CountOccurrences(glaciers.out, "\n") == 1);
+  CHECK_THAT(glaciers.out,
+             Catch::Contains("https://fixture.example.org/science/glacier"));
+  // "Glaciers" has no notifier: recorded, but not logged as delivered.
+  CHECK(CountOccurrences(result.err, "ALERT [Glaciers]") == 0);
+}
+
+TEST_CASE("search ranks the archive and prints JSON lines", "[e2e]") {
+  Deployment deployment;
+  SetUpWorld(deployment, kSeedSearch);
+  REQUIRE(deployment.Run({"run", "--once"}).exit_code == 0);
+
+  const ProcessResult json = deployment.Run({"search", "troops", "--json"});
+  INFO(json.err);
+  REQUIRE(json.exit_code == 0);
+  CHECK(CountOccurrences(json.out, "\n") == 3);  // plan, lebanon, grain
+  const auto first =
+      nlohmann::json::parse(json.out.substr(0, json.out.find('\n')));
+  for (const char* key : {"title", "url", "feed", "published", "snippet"}) {
+    CHECK(first.contains(key));
+  }
+
+  const ProcessResult limited =
+      deployment.Run({"search", "--limit", "1", "troop", "cap", "--json"});
+  REQUIRE(limited.exit_code == 0);
+  CHECK(CountOccurrences(limited.out, "\n") == 1);
+
+  const ProcessResult text = deployment.Run({"search", "\"price cap\""});
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains("1. Energy price cap extended"));
+
+  const ProcessResult bad = deployment.Run({"search", "(troops"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("unbalanced parentheses"));
+}
+
+TEST_CASE("The daemon polls, alerts and stops cleanly on SIGTERM", "[e2e]") {
+  Deployment deployment;
+  SetUpWorld(deployment, kSeedSearch);
+  BackgroundProcess daemon(deployment.Command({"run"}));
+  REQUIRE(daemon.WaitForErr("ALERT [Ukraine troop caps]",
+                            std::chrono::seconds(30)));
+
+  // A second daemon on the same data_dir is refused.
+  const ProcessResult second = deployment.Run({"run", "--once"});
+  CHECK(second.exit_code == 1);
+  CHECK_THAT(second.err, Catch::Contains("another newswatch daemon"));
+
+  daemon.Signal(SIGTERM);
+  CHECK(daemon.Wait(std::chrono::seconds(30)) == 0);
+  CHECK_THAT(daemon.Err(), Catch::Contains("shutting down"));
+  CHECK(deployment.Alerts().size() == 1);
+}
+
+TEST_CASE("A feed that fails does not stop the others", "[e2e]") {
+  Deployment deployment;
+  deployment.server().Set("/world.rss", {200, {}, WorldFeed()});
+  deployment.server().Set("/broken", {500, {}, "oops"});
+  deployment.server().Set("/html", {200, {}, "<!DOCTYPE html><html></html>"});
+  deployment.WriteConfig(
+      "[[feed]]\nurl = \"" + deployment.server().Url("/broken") +
+      "\"\n[[feed]]\nurl = \"" + deployment.server().Url("/html") +
+      "\"\n[[feed]]\nurl = \"" + deployment.server().Url("/world.rss") +
+      "\"\n" + kSeedSearch);
+  const ProcessResult result = deployment.Run({"run", "--once"});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.err, Catch::Contains("HTTP status 500"));
+  CHECK_THAT(result.err, Catch::Contains("looks like HTML"));
+  CHECK(deployment.Alerts().size() == 1);
+}
+
+TEST_CASE("The CLI answers --help, --version and bad commands", "[e2e]") {
+  const ProcessResult version = RunProcess({NEWSWATCH_BINARY, "--version"});
+  CHECK(version.exit_code == 0);
+  CHECK_THAT(version.out, Catch::StartsWith("newswatch "));
+  const ProcessResult help = RunProcess({NEWSWATCH_BINARY, "--help"});
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.out, Catch::Contains("check-config"));
+  for (const char* command : {"run", "search", "alerts", "check-config"}) {
+    const ProcessResult command_help =
+        RunProcess({NEWSWATCH_BINARY, command, "--help"});
+    CHECK(command_help.exit_code == 0);
+    CHECK_THAT(command_help.out,
+               Catch::Contains(std::string("usage: newswatch")));
+  }
+  const ProcessResult unknown = RunProcess({NEWSWATCH_BINARY, "frobnicate"});
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Catch::Contains("unknown command \"frobnicate\""));
+  const ProcessResult bad_option =
+      RunProcess({NEWSWATCH_BINARY, "alerts", "--jsn"});
+  CHECK(bad_option.exit_code == 2);
+  CHECK_THAT(bad_option.err, Catch::Contains("unknown option --jsn"));
+}
+
+TEST_CASE("NEWSWATCH_CONFIG names the config when --config is absent",
+          "[e2e]") {
+  Deployment deployment;
+  SetUpWorld(deployment, kSeedSearch);
+  const ProcessResult result =
+      RunProcess({NEWSWATCH_BINARY, "check-config"},
+                 {"NEWSWATCH_CONFIG=" + deployment.config_path()});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("OK (1 feed(s), 1 search(es)"));
+}
+
+}  // namespace
+}  // namespace newswatch::testing

@@ -1,1 +1,69 @@
+#include "indexer/matcher.h"
+
 #include <catch2/catch.hpp>
+
+#include "tests/support/temp_dir.h"
+
+namespace newswatch::indexer {
+namespace {
+
+config::Search MakeSearch(const std::string& name, const std::string& query) {
+  return config::Search{name, query, {}};
+}
+
+Article MakeArticle(const std::string& id, const std::string& text) {
+  Article article;
+  article.id = id;
+  article.title = text;
+  article.feed_name = "World";
+  return article;
+}
+
+TEST_CASE("Matcher::Validate names every search whose query does not parse",
+          "[matcher]") {
+  const auto errors = Matcher::Validate({MakeSearch("good", "troop cap"),
+                                         MakeSearch("open", "(troop cap"),
+                                         MakeSearch("dangling", "troop AND")});
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].where == "search \"open\"");
+  CHECK_THAT(errors[0].what, Catch::Contains("unbalanced parentheses"));
+  CHECK(errors[1].where == "search \"dangling\"");
+  CHECK_THAT(errors[1].what, Catch::Contains("nothing after it"));
+  CHECK_FALSE(Matcher::Create({MakeSearch("open", "(troop cap")}).ok());
+}
+
+TEST_CASE("Matcher matches each search against the batch's articles only",
+          "[matcher]") {
+  testing::TempDir dir;
+  auto index = Index::OpenWritable(dir.path() / "index");
+  REQUIRE(index.ok());
+  REQUIRE(index.value()
+              ->WriteBatch(1, {MakeArticle("old", "troops and caps")})
+              .ok());
+  REQUIRE(index.value()
+              ->WriteBatch(2, {MakeArticle("new-both", "troop caps in Kyiv"),
+                               MakeArticle("new-one", "troops in Kyiv")})
+              .ok());
+  auto matcher = Matcher::Create(
+      {MakeSearch("caps", "troop cap"), MakeSearch("kyiv", "Kyiv")});
+  REQUIRE(matcher.ok());
+
+  auto matches = matcher.value().MatchBatch(*index.value(), 2);
+  REQUIRE(matches.ok());
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const SearchMatch& match : matches.value()) {
+    pairs.emplace_back(match.search_name, match.hit.article.id);
+  }
+  std::sort(pairs.begin(), pairs.end());
+  CHECK(pairs ==
+        std::vector<std::pair<std::string, std::string>>{
+            {"caps", "new-both"}, {"kyiv", "new-both"}, {"kyiv", "new-one"}});
+
+  auto first_batch = matcher.value().MatchBatch(*index.value(), 1);
+  REQUIRE(first_batch.ok());
+  REQUIRE(first_batch.value().size() == 1);
+  CHECK(first_batch.value().front().hit.article.id == "old");
+}
+
+}  // namespace
+}  // namespace newswatch::indexer
