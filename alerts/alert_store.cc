@@ -240,7 +240,7 @@ config::Result<std::vector<Alert>> AlertStore::RecordBatch(
         insert_delivery.bind(1, static_cast<int64_t>(alert.id));
         insert_delivery.bind(2, notifier);
         insert_delivery.bind(3, static_cast<int64_t>(now));
-        insert_delivery.exec();
+        if (insert_delivery.exec() == 0) continue;  // Listed twice.
         Delivery delivery;
         delivery.id = impl_->db->getLastInsertRowid();
         delivery.alert_id = alert.id;
@@ -278,16 +278,28 @@ config::Result<std::vector<Alert>> AlertStore::ListAlerts(
 }
 
 config::Result<std::vector<DueDelivery>> AlertStore::DueDeliveries(
-    std::int64_t now, size_t limit) {
+    std::int64_t now, size_t limit, const std::vector<std::string>& notifiers) {
+  if (notifiers.empty()) return std::vector<DueDelivery>{};
   return impl_->Guard([&]() -> config::Result<std::vector<DueDelivery>> {
+    std::string placeholders;
+    for (size_t i = 0; i < notifiers.size(); ++i) {
+      placeholders += i == 0 ? "?" : ", ?";
+    }
     SQLite::Statement rows(
         *impl_->db, std::string("SELECT ") + kDeliveryColumns + ", " +
                         kAlertColumns +
                         " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
                         " WHERE d.state = 'pending' AND d.next_attempt_at <= ?"
+                        " AND d.notifier IN (" +
+                        placeholders +
+                        ")"
                         " ORDER BY d.next_attempt_at, d.id LIMIT ?");
-    rows.bind(1, static_cast<int64_t>(now));
-    rows.bind(2, static_cast<int64_t>(limit));
+    int parameter = 1;
+    rows.bind(parameter++, static_cast<int64_t>(now));
+    for (const std::string& notifier : notifiers) {
+      rows.bind(parameter++, notifier);
+    }
+    rows.bind(parameter, static_cast<int64_t>(limit));
     std::vector<DueDelivery> due;
     while (rows.executeStep()) {
       DueDelivery item;

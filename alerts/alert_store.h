@@ -62,9 +62,12 @@ class AlertStore {
   // Alerts, newest first, each with its deliveries.
   config::Result<std::vector<Alert>> ListAlerts(const AlertQuery& query);
 
-  // Pending deliveries whose time has come, oldest first.
-  config::Result<std::vector<DueDelivery>> DueDeliveries(std::int64_t now,
-                                                         size_t limit);
+  // Pending deliveries to any of `notifiers` whose time has come, oldest
+  // first. Naming the notifiers keeps deliveries that nobody here can send
+  // from filling every page and starving the rest.
+  config::Result<std::vector<DueDelivery>> DueDeliveries(
+      std::int64_t now, size_t limit,
+      const std::vector<std::string>& notifiers);
 
   config::Status MarkSent(long long delivery_id, std::int64_t now);
 

@@ -11,17 +11,15 @@ constexpr size_t kDeliveryBatch = 256;
 
 config::Result<DeliveryCounts> DeliveryWorker::DeliverDue(std::int64_t now) {
   DeliveryCounts counts;
+  std::vector<std::string> available;
+  for (const auto& [name, notifier] : notifiers_) available.push_back(name);
   config::Result<std::vector<DueDelivery>> due =
-      store_.DueDeliveries(now, kDeliveryBatch);
+      store_.DueDeliveries(now, kDeliveryBatch, available);
   if (!due.ok()) return due.error();
   for (const DueDelivery& item : due.value()) {
-    auto notifier = notifiers_.find(item.delivery.notifier);
-    if (notifier == notifiers_.end()) {
-      ++counts.waiting;
-      continue;
-    }
+    Notifier& notifier = *notifiers_.at(item.delivery.notifier);
     const DeliveryOutcome outcome =
-        notifier->second->Deliver(item.alert, item.delivery.id);
+        notifier.Deliver(item.alert, item.delivery.id);
     config::Status marked = config::Ok{};
     if (outcome.kind == DeliveryOutcome::Kind::kSent) {
       marked = store_.MarkSent(item.delivery.id, now);

@@ -20,7 +20,6 @@ struct DeliveryCounts {
   int sent = 0;
   int retrying = 0;
   int dead = 0;
-  int waiting = 0;  // Due, but their notifier cannot deliver in this build.
 };
 
 class DeliveryWorker {
@@ -33,7 +32,8 @@ class DeliveryWorker {
                  std::ostream& log)
       : store_(store), notifiers_(notifiers), log_(log) {}
 
-  // Attempts every delivery due at `now`.
+  // Attempts every delivery due at `now` (up to a page of them) for which it
+  // has a notifier.
   config::Result<DeliveryCounts> DeliverDue(std::int64_t now);
 
  private:

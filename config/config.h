@@ -16,7 +16,7 @@ namespace newswatch::config {
 
 // Defaults, documented again in config/newswatch.toml and the README.
 inline constexpr Seconds kDefaultFeedInterval{15 * 60};
-inline constexpr Seconds kMinFeedInterval{60};
+inline constexpr Seconds kMinFeedInterval{60};  // Refused below this.
 inline constexpr long kDefaultMaxBodyBytes = 10L * 1024 * 1024;
 inline constexpr Seconds kDefaultFetchTimeout{60};
 inline constexpr Seconds kDefaultWebhookTimeout{10};

@@ -93,6 +93,13 @@ class TableReader {
                             : context_ + "." + std::string(key);
   }
 
+  // Where `key`'s value stands, else the table itself: for errors about a
+  // value that was read fine but is wrong.
+  const toml::source_region* SourceOf(std::string_view key) const {
+    const toml::node* node = table_.get(key);
+    return node != nullptr ? &node->source() : &table_.source();
+  }
+
   // The node of `key` or nullptr; marks the key as known.
   const toml::node* Get(std::string_view key, bool required) {
     known_.insert(std::string(key));
@@ -320,22 +327,30 @@ class ConfigBuilder {
       } else if (scheme == "http" || scheme == "https") {
         feed.url = *url;
       } else {
-        diag_.Add(&table.source(), reader.KeyPath("url"),
+        diag_.Add(reader.SourceOf("url"), reader.KeyPath("url"),
                   "\"" + *url + "\" is not an http, https or file URL");
       }
     }
     feed.name = reader.String("name", false).value_or(feed.url);
-    if (auto interval = reader.Duration("interval")) feed.interval = *interval;
+    if (auto interval = reader.Duration("interval")) {
+      if (*interval < kMinFeedInterval) {
+        diag_.Add(reader.SourceOf("interval"), reader.KeyPath("interval"),
+                  "must be at least " + FormatDuration(kMinFeedInterval) +
+                      ": polling more often is impolite to publishers");
+      } else {
+        feed.interval = *interval;
+      }
+    }
     reader.RejectUnknownKeys();
     if (feed.url.empty()) return;
     for (const Feed& other : config_.feeds) {
       if (other.url == feed.url) {
-        diag_.Add(&table.source(), reader.KeyPath("url"),
+        diag_.Add(reader.SourceOf("url"), reader.KeyPath("url"),
                   "duplicate feed URL \"" + feed.url + "\"");
         return;
       }
       if (other.name == feed.name) {
-        diag_.Add(&table.source(), reader.KeyPath("name"),
+        diag_.Add(reader.SourceOf("name"), reader.KeyPath("name"),
                   "duplicate feed name \"" + feed.name + "\"");
         return;
       }
@@ -351,9 +366,14 @@ class ConfigBuilder {
     search.notify =
         reader.StringList("notify", false).value_or(std::vector<std::string>{});
     reader.RejectUnknownKeys();
+    std::set<std::string> listed;
     for (const std::string& notifier : search.notify) {
-      if (config_.FindNotifier(notifier) == nullptr) {
-        diag_.Add(&table.source(), reader.KeyPath("notify"),
+      if (!listed.insert(notifier).second) {
+        diag_.Add(reader.SourceOf("notify"), reader.KeyPath("notify"),
+                  "search \"" + search.name + "\" lists notifier \"" +
+                      notifier + "\" twice");
+      } else if (config_.FindNotifier(notifier) == nullptr) {
+        diag_.Add(reader.SourceOf("notify"), reader.KeyPath("notify"),
                   "search \"" + search.name + "\" notifies \"" + notifier +
                       "\", but no [[notifier]] has that name");
       }
@@ -361,7 +381,7 @@ class ConfigBuilder {
     if (search.name.empty()) return;
     for (const Search& other : config_.searches) {
       if (other.name == search.name) {
-        diag_.Add(&table.source(), reader.KeyPath("name"),
+        diag_.Add(reader.SourceOf("name"), reader.KeyPath("name"),
                   "duplicate search name \"" + search.name + "\"");
         return;
       }
@@ -383,14 +403,14 @@ class ConfigBuilder {
       notifier.type = NotifierType::kWebhook;
       notifier.webhook = ReadWebhook(reader);
     } else if (!type.empty()) {
-      diag_.Add(&table.source(), reader.KeyPath("type"),
+      diag_.Add(reader.SourceOf("type"), reader.KeyPath("type"),
                 "unknown notifier type \"" + type +
                     "\" (expected \"log\", \"email\" or \"webhook\")");
     }
     reader.RejectUnknownKeys();
     if (notifier.name.empty()) return;
     if (config_.FindNotifier(notifier.name) != nullptr) {
-      diag_.Add(&table.source(), reader.KeyPath("name"),
+      diag_.Add(reader.SourceOf("name"), reader.KeyPath("name"),
                 "duplicate notifier name \"" + notifier.name + "\"");
       return;
     }
@@ -403,7 +423,7 @@ class ConfigBuilder {
     const std::string scheme = SchemeOf(email.smtp_url);
     if (!email.smtp_url.empty() && scheme != "smtp" && scheme != "smtps") {
       diag_.Add(
-          nullptr, reader.KeyPath("smtp_url"),
+          reader.SourceOf("smtp_url"), reader.KeyPath("smtp_url"),
           "\"" + email.smtp_url + "\" must start with smtp:// or smtps://");
     }
     email.from = reader.String("from", true).value_or("");
@@ -422,19 +442,19 @@ class ConfigBuilder {
     webhook.url = reader.String("url", true).value_or("");
     const std::string scheme = SchemeOf(webhook.url);
     if (!webhook.url.empty() && scheme != "http" && scheme != "https") {
-      diag_.Add(nullptr, reader.KeyPath("url"),
+      diag_.Add(reader.SourceOf("url"), reader.KeyPath("url"),
                 "\"" + webhook.url + "\" must be an http or https URL");
     }
     webhook.secret = reader.String("secret", false).value_or("");
     if (!webhook.secret.empty() && webhook.secret.rfind("whsec_", 0) != 0) {
-      diag_.Add(nullptr, reader.KeyPath("secret"),
+      diag_.Add(reader.SourceOf("secret"), reader.KeyPath("secret"),
                 "must start with \"whsec_\" followed by base64");
     }
     webhook.format = reader.String("format", false).value_or("generic");
     static const std::set<std::string> kFormats = {"generic", "slack",
                                                    "discord", "ntfy"};
     if (!kFormats.count(webhook.format)) {
-      diag_.Add(nullptr, reader.KeyPath("format"),
+      diag_.Add(reader.SourceOf("format"), reader.KeyPath("format"),
                 "unknown format \"" + webhook.format +
                     "\" (expected generic, slack, discord or ntfy)");
     }

@@ -38,7 +38,8 @@ config::Result<ParsedArgs> ParseArgs(const std::string& command,
       parsed.flags.insert(name);
     } else if (spec.valued.count(name)) {
       if (!inline_value) {
-        if (i + 1 >= args.size()) {
+        // "--limit --json" is a forgotten value, not a limit of "--json".
+        if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0) {
           return config::Error::Fatal(command, name + " needs a value");
         }
         inline_value = args[++i];

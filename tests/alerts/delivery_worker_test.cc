@@ -1,1 +1,400 @@
+#include "alerts/delivery_worker.h"
+
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "alerts/alert_store.h"
+#include "alerts/log_notifier.h"
+#include "alerts/notifier.h"
+#include "alerts/retry_policy.h"
+#include "tests/support/temp_dir.h"
+
+namespace newswatch::alerts {
+namespace {
+
+using newswatch::testing::TempDir;
+
+constexpr std::int64_t kNow = 1'700'000'000;  // 2023-11-14T22:13:20Z
+
+// A Notifier that returns the outcomes a test scripted, in order (Sent once
+// the script runs out), and remembers what it was asked to deliver.
+class FakeNotifier : public Notifier {
+ public:
+  struct Call {
+    long long alert_id;
+    long long delivery_id;
+    std::string title;
+  };
+
+  DeliveryOutcome Deliver(const Alert& alert, long long delivery_id) override {
+    calls.push_back({alert.id, delivery_id, alert.content.title});
+    if (script.empty()) return DeliveryOutcome::Sent();
+    DeliveryOutcome outcome = script.front();
+    script.pop_front();
+    return outcome;
+  }
+
+  std::deque<DeliveryOutcome> script;
+  std::vector<Call> calls;
+};
+
+DeliveryOutcome Transient(std::string error,
+                          std::optional<std::int64_t> retry_after = {}) {
+  return {DeliveryOutcome::Kind::kTransient, std::move(error), retry_after};
+}
+
+DeliveryOutcome Permanent(std::string error) {
+  return {DeliveryOutcome::Kind::kPermanent, std::move(error), {}};
+}
+
+Alert MakeAlert() {
+  Alert alert;
+  alert.id = 42;
+  alert.content.search_name = "Glaciers";
+  alert.content.query = "glacier";
+  alert.content.article_id = "article-1";
+  alert.content.title = "Ice sheet retreats";
+  alert.content.url = "https://example.org/ice";
+  alert.content.feed_name = "Science Desk";
+  alert.content.feed_url = "https://example.org/feed.xml";
+  alert.content.published = kNow;
+  return alert;
+}
+
+// A store in a temporary folder, with helpers to fill and inspect it.
+class Outbox {
+ public:
+  Outbox() {
+    auto opened = AlertStore::Open(dir_.path() / "newswatch.db");
+    REQUIRE(opened.ok());
+    store_ = std::move(opened).value();
+  }
+
+  AlertStore& store() { return *store_; }
+
+  // Records one alert per article with a delivery to each notifier.
+  std::vector<Alert> Record(const std::vector<std::string>& articles,
+                            const std::vector<std::string>& notifiers,
+                            std::int64_t now = kNow) {
+    auto batch = store_->BeginBatch("https://example.org/feed.xml", now);
+    REQUIRE(batch.ok());
+    std::vector<NewAlert> alerts;
+    for (const std::string& article : articles) {
+      NewAlert alert;
+      alert.content = MakeAlert().content;
+      alert.content.article_id = article;
+      alert.content.title = "Title " + article;
+      alert.notifiers = notifiers;
+      alerts.push_back(alert);
+    }
+    auto recorded = store_->RecordBatch(batch.value(), alerts, now);
+    REQUIRE(recorded.ok());
+    return recorded.value();
+  }
+
+  // The delivery with `id`, as the store has it now.
+  Delivery Find(long long id) {
+    auto alerts = store_->ListAlerts({});
+    REQUIRE(alerts.ok());
+    for (const Alert& alert : alerts.value()) {
+      for (const Delivery& delivery : alert.deliveries) {
+        if (delivery.id == id) return delivery;
+      }
+    }
+    FAIL("no delivery " << id);
+    return {};
+  }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<AlertStore> store_;
+};
+
+DeliveryCounts Run(DeliveryWorker& worker, std::int64_t now) {
+  auto counts = worker.DeliverDue(now);
+  REQUIRE(counts.ok());
+  return counts.value();
+}
+
+TEST_CASE("LogNotifier formats one line with the alert's fields", "[alerts]") {
+  const std::string line = LogNotifier::FormatLine(MakeAlert());
+  CHECK(line ==
+        "ALERT [Glaciers] Ice sheet retreats <https://example.org/ice> "
+        "(feed: Science Desk, published 2023-11-14T22:13:20Z)");
+}
+
+TEST_CASE("LogNotifier: CR/LF in feed text cannot split the line", "[alerts]") {
+  Alert alert = MakeAlert();
+  alert.content.title =
+      "Breaking\r\nALERT [Fake] forged line\nmore\x1b[2J\xc2\x85tail";
+  alert.content.feed_name = "Feed\nName";
+  alert.content.url = "https://example.org/\r\nx";
+  const std::string line = LogNotifier::FormatLine(alert);
+  CHECK(line.find('\n') == std::string::npos);
+  CHECK(line.find('\r') == std::string::npos);
+  CHECK(line.find('\x1b') == std::string::npos);
+  CHECK(line.find("\xc2\x85") == std::string::npos);
+  CHECK_THAT(line, Catch::Contains("Breaking  ALERT [Fake] forged line more"));
+
+  std::ostringstream out;
+  LogNotifier notifier("console", out);
+  Alert second = MakeAlert();
+  second.content.title = "Second\nalert";
+  CHECK(notifier.Deliver(alert, 1).kind == DeliveryOutcome::Kind::kSent);
+  CHECK(notifier.Deliver(second, 2).kind == DeliveryOutcome::Kind::kSent);
+  const std::string written = out.str();
+  CHECK(written == line + "\n" + LogNotifier::FormatLine(second) + "\n");
+  CHECK(std::count(written.begin(), written.end(), '\n') == 2);
+  CHECK(std::count(written.begin(), written.end(), '\r') == 0);
+}
+
+TEST_CASE("LogNotifier reports a stream it cannot write as transient",
+          "[alerts]") {
+  std::ostringstream out;
+  out.setstate(std::ios::badbit);
+  LogNotifier notifier("console", out);
+  const DeliveryOutcome outcome = notifier.Deliver(MakeAlert(), 1);
+  CHECK(outcome.kind == DeliveryOutcome::Kind::kTransient);
+  CHECK_THAT(outcome.error, Catch::Contains("\"console\""));
+}
+
+TEST_CASE("RetryPolicy follows its schedule, then gives up", "[alerts]") {
+  const RetryPolicy policy;
+  const std::vector<std::int64_t> delays = {
+      10, 60, 300, 1800, 2 * 3600, 6 * 3600, 12 * 3600, 24 * 3600};
+  for (size_t i = 0; i < delays.size(); ++i) {
+    const int attempts = static_cast<int>(i) + 1;
+    INFO("after " << attempts << " failed attempts");
+    const auto next = policy.NextAttempt(attempts, kNow, std::nullopt);
+    REQUIRE(next.has_value());
+    CHECK(*next == kNow + delays[i]);
+  }
+  CHECK_FALSE(policy.NextAttempt(9, kNow, std::nullopt).has_value());
+  CHECK_FALSE(policy.NextAttempt(100, kNow, std::nullopt).has_value());
+  // Nonsense input is treated as the first failure.
+  CHECK(policy.NextAttempt(0, kNow, std::nullopt) == kNow + 10);
+}
+
+TEST_CASE("RetryPolicy: a later Retry-After wins, an earlier one does not",
+          "[alerts]") {
+  const RetryPolicy policy;
+  CHECK(policy.NextAttempt(1, kNow, kNow + 120) == kNow + 120);
+  CHECK(policy.NextAttempt(1, kNow, kNow + 5) == kNow + 10);
+  CHECK(policy.NextAttempt(3, kNow, kNow + 301) == kNow + 301);
+  // After the last attempt, Retry-After does not resurrect the delivery.
+  CHECK_FALSE(policy.NextAttempt(9, kNow, kNow + 60).has_value());
+}
+
+TEST_CASE("DeliveryWorker sends due deliveries and marks them sent",
+          "[alerts]") {
+  Outbox outbox;
+  const std::vector<Alert> alerts = outbox.Record({"a1", "a2"}, {"fake"});
+  auto fake = std::make_unique<FakeNotifier>();
+  FakeNotifier& notifier = *fake;
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::move(fake);
+  std::ostringstream log;
+  DeliveryWorker worker(outbox.store(), notifiers, log);
+
+  const DeliveryCounts counts = Run(worker, kNow);
+  CHECK(counts.sent == 2);
+  CHECK(counts.retrying == 0);
+  CHECK(counts.dead == 0);
+  REQUIRE(notifier.calls.size() == 2);
+  CHECK(notifier.calls[0].delivery_id == alerts[0].deliveries[0].id);
+  CHECK(notifier.calls[0].alert_id == alerts[0].id);
+  CHECK(notifier.calls[0].title == "Title a1");
+  CHECK(notifier.calls[1].delivery_id == alerts[1].deliveries[0].id);
+  CHECK(outbox.Find(alerts[0].deliveries[0].id).state == DeliveryState::kSent);
+  CHECK(outbox.Find(alerts[1].deliveries[0].id).state == DeliveryState::kSent);
+  CHECK(log.str().empty());
+
+  // Nothing left: a second round delivers nothing again.
+  const DeliveryCounts again = Run(worker, kNow + 3600);
+  CHECK(again.sent == 0);
+  CHECK(notifier.calls.size() == 2);
+}
+
+TEST_CASE("DeliveryWorker leaves deliveries that are not yet due", "[alerts]") {
+  Outbox outbox;
+  outbox.Record({"a1"}, {"fake"}, kNow + 100);
+  auto fake = std::make_unique<FakeNotifier>();
+  FakeNotifier& notifier = *fake;
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::move(fake);
+  std::ostringstream log;
+  DeliveryWorker worker(outbox.store(), notifiers, log);
+  CHECK(Run(worker, kNow).sent == 0);
+  CHECK(notifier.calls.empty());
+  CHECK(Run(worker, kNow + 100).sent == 1);
+}
+
+TEST_CASE("DeliveryWorker retries a transient failure on schedule",
+          "[alerts]") {
+  Outbox outbox;
+  const std::vector<Alert> alerts = outbox.Record({"a1"}, {"fake"});
+  const long long id = alerts[0].deliveries[0].id;
+  auto fake = std::make_unique<FakeNotifier>();
+  FakeNotifier& notifier = *fake;
+  notifier.script = {Transient("HTTP status 503\r\nInjected: header"),
+                     Transient("timeout")};
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::move(fake);
+  std::ostringstream log;
+  DeliveryWorker worker(outbox.store(), notifiers, log);
+
+  DeliveryCounts counts = Run(worker, kNow);
+  CHECK(counts.retrying == 1);
+  CHECK(counts.sent == 0);
+  CHECK(counts.dead == 0);
+  Delivery delivery = outbox.Find(id);
+  CHECK(delivery.state == DeliveryState::kPending);
+  CHECK(delivery.attempts == 1);
+  CHECK(delivery.next_attempt_at == kNow + 10);
+  CHECK(delivery.last_error == "HTTP status 503\r\nInjected: header");
+  // One log line, with the server's text made single-line.
+  const std::string line = log.str();
+  CHECK(std::count(line.begin(), line.end(), '\n') == 1);
+  CHECK_THAT(line, Catch::Contains("delivery " + std::to_string(id)));
+  CHECK_THAT(line, Catch::Contains("via \"fake\" failed: HTTP status 503  "
+                                   "Injected: header (will retry)"));
+
+  // Not retried before its time.
+  counts = Run(worker, kNow + 9);
+  CHECK(counts.retrying == 0);
+  CHECK(notifier.calls.size() == 1);
+
+  // Second failure: the next step of the schedule.
+  counts = Run(worker, kNow + 10);
+  CHECK(counts.retrying == 1);
+  delivery = outbox.Find(id);
+  CHECK(delivery.attempts == 2);
+  CHECK(delivery.next_attempt_at == kNow + 10 + 60);
+  CHECK(delivery.last_error == "timeout");
+
+  // Third try succeeds.
+  counts = Run(worker, kNow + 70);
+  CHECK(counts.sent == 1);
+  CHECK(notifier.calls.size() == 3);
+  delivery = outbox.Find(id);
+  CHECK(delivery.state == DeliveryState::kSent);
+  CHECK(delivery.attempts == 3);
+}
+
+TEST_CASE("DeliveryWorker honours a later Retry-After", "[alerts]") {
+  Outbox outbox;
+  const std::vector<Alert> alerts = outbox.Record({"a1"}, {"fake"});
+  auto fake = std::make_unique<FakeNotifier>();
+  fake->script = {Transient("HTTP status 429", kNow + 600)};
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::move(fake);
+  std::ostringstream log;
+  DeliveryWorker worker(outbox.store(), notifiers, log);
+  CHECK(Run(worker, kNow).retrying == 1);
+  CHECK(outbox.Find(alerts[0].deliveries[0].id).next_attempt_at == kNow + 600);
+}
+
+TEST_CASE("DeliveryWorker gives up on a permanent failure", "[alerts]") {
+  Outbox outbox;
+  const std::vector<Alert> alerts = outbox.Record({"a1"}, {"fake"});
+  const long long id = alerts[0].deliveries[0].id;
+  auto fake = std::make_unique<FakeNotifier>();
+  FakeNotifier& notifier = *fake;
+  notifier.script = {Permanent("HTTP status 410")};
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::move(fake);
+  std::ostringstream log;
+  DeliveryWorker worker(outbox.store(), notifiers, log);
+
+  const DeliveryCounts counts = Run(worker, kNow);
+  CHECK(counts.dead == 1);
+  CHECK(counts.retrying == 0);
+  CHECK(counts.sent == 0);
+  const Delivery delivery = outbox.Find(id);
+  CHECK(delivery.state == DeliveryState::kDead);
+  CHECK(delivery.attempts == 1);
+  CHECK(delivery.last_error == "HTTP status 410");
+  CHECK_THAT(log.str(), Catch::Contains("HTTP status 410 (gave up)"));
+
+  Run(worker, kNow + 100'000);
+  CHECK(notifier.calls.size() == 1);
+}
+
+TEST_CASE("DeliveryWorker gives up after the last scheduled retry",
+          "[alerts]") {
+  Outbox outbox;
+  const std::vector<Alert> alerts = outbox.Record({"a1"}, {"fake"});
+  const long long id = alerts[0].deliveries[0].id;
+  auto fake = std::make_unique<FakeNotifier>();
+  FakeNotifier& notifier = *fake;
+  for (int i = 0; i < 20; ++i) notifier.script.push_back(Transient("down"));
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::move(fake);
+  std::ostringstream log;
+  DeliveryWorker worker(outbox.store(), notifiers, log);
+
+  std::int64_t now = kNow;
+  for (int attempt = 1; attempt <= 8; ++attempt) {
+    INFO("attempt " << attempt);
+    REQUIRE(Run(worker, now).retrying == 1);
+    now = outbox.Find(id).next_attempt_at;
+  }
+  CHECK(Run(worker, now).dead == 1);
+  const Delivery delivery = outbox.Find(id);
+  CHECK(delivery.state == DeliveryState::kDead);
+  CHECK(delivery.attempts == 9);
+  CHECK(notifier.calls.size() == 9);
+}
+
+TEST_CASE("Deliveries for a notifier not in the map wait untouched",
+          "[alerts]") {
+  Outbox outbox;
+  const std::vector<Alert> alerts = outbox.Record({"a1", "a2"}, {"email"});
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::make_unique<FakeNotifier>();
+  std::ostringstream log;
+  DeliveryWorker worker(outbox.store(), notifiers, log);
+
+  const DeliveryCounts counts = Run(worker, kNow);
+  CHECK(counts.sent == 0);
+  CHECK(counts.retrying == 0);
+  CHECK(counts.dead == 0);
+  for (const Alert& alert : alerts) {
+    const Delivery delivery = outbox.Find(alert.deliveries[0].id);
+    CHECK(delivery.state == DeliveryState::kPending);
+    CHECK(delivery.attempts == 0);
+    CHECK(delivery.next_attempt_at == kNow);
+  }
+  CHECK(log.str().empty());
+}
+
+// Deliveries nobody here can send (more than a page of them, older than the
+// rest) must not fill every page and starve the deliverable ones.
+TEST_CASE("Waiting deliveries do not starve deliverable ones", "[alerts]") {
+  Outbox outbox;
+  std::vector<std::string> articles;
+  for (int i = 0; i < 300; ++i) articles.push_back("old-" + std::to_string(i));
+  outbox.Record(articles, {"email"}, kNow);
+  const std::vector<Alert> fresh = outbox.Record({"new"}, {"fake"}, kNow + 1);
+  auto fake = std::make_unique<FakeNotifier>();
+  FakeNotifier& notifier = *fake;
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::move(fake);
+  std::ostringstream log;
+  DeliveryWorker worker(outbox.store(), notifiers, log);
+
+  const DeliveryCounts counts = Run(worker, kNow + 10);
+  CHECK(counts.sent == 1);
+  CHECK(notifier.calls.size() == 1);
+  CHECK(outbox.Find(fresh[0].deliveries[0].id).state == DeliveryState::kSent);
+}
+
+}  // namespace
+}  // namespace newswatch::alerts

@@ -33,8 +33,7 @@ TEST_CASE("ParseDuration reads each unit and combinations", "[config]") {
   CHECK(Parsed("0h5m") == Seconds(300));
 }
 
-TEST_CASE("ParseDuration rejects what an operator might mistype",
-          "[config]") {
+TEST_CASE("ParseDuration rejects what an operator might mistype", "[config]") {
   CHECK_THAT(ErrorOf(""), Catch::Contains("it is empty"));
   CHECK_THAT(ErrorOf("15"), Catch::Contains("a number needs a unit"));
   CHECK_THAT(ErrorOf("1h30"), Catch::Contains("a number needs a unit"));
@@ -50,8 +49,7 @@ TEST_CASE("ParseDuration rejects what an operator might mistype",
   CHECK_THAT(ErrorOf(" 5m"), Catch::Contains("expected a number"));
 }
 
-TEST_CASE("ParseDuration errors quote the text and show examples",
-          "[config]") {
+TEST_CASE("ParseDuration errors quote the text and show examples", "[config]") {
   const std::string what = ErrorOf("15x");
   CHECK_THAT(what, Catch::StartsWith("invalid duration \"15x\": "));
   CHECK_THAT(what, Catch::Contains("\"1h30m\""));

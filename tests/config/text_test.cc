@@ -16,7 +16,8 @@ TEST_CASE("OneLine replaces line breaks and tabs with spaces", "[config]") {
 
 TEST_CASE("OneLine replaces every ASCII control, ESC and DEL", "[config]") {
   CHECK(OneLine("red \x1b[31mtext\x1b[0m") == "red  [31mtext [0m");
-  CHECK(OneLine("a\x7f" "b") == "a b");
+  CHECK(OneLine("a\x7f"
+                "b") == "a b");
   CHECK(OneLine(std::string("a\0b", 3)) == "a b");
   for (int c = 0; c < 0x20; ++c) {
     INFO("control " << c);
@@ -27,10 +28,14 @@ TEST_CASE("OneLine replaces every ASCII control, ESC and DEL", "[config]") {
 
 TEST_CASE("OneLine replaces C1 controls encoded in UTF-8", "[config]") {
   // U+0085 NEXT LINE is C2 85 in UTF-8; one space replaces both bytes.
-  CHECK(OneLine("a\xc2\x85" "b") == "a b");
-  CHECK(OneLine("a\xc2\x80" "b") == "a b");
-  CHECK(OneLine("a\xc2\x9b" "31m") == "a 31m");  // U+009B CSI.
-  CHECK(OneLine("a\xc2\x9f" "b") == "a b");
+  CHECK(OneLine("a\xc2\x85"
+                "b") == "a b");
+  CHECK(OneLine("a\xc2\x80"
+                "b") == "a b");
+  CHECK(OneLine("a\xc2\x9b"
+                "31m") == "a 31m");  // U+009B CSI.
+  CHECK(OneLine("a\xc2\x9f"
+                "b") == "a b");
 }
 
 TEST_CASE("OneLine leaves printable text and UTF-8 unchanged", "[config]") {
