@@ -15,8 +15,23 @@ using Json = nlohmann::json;
 
 // Snippets are cut to about this many bytes.
 constexpr size_t kSnippetBytes = 240;
+// Snippets are looked for in this much of the text at most: an article's
+// lead is where the context is, and a long article must not make every one
+// of its matches cost a scan of the whole text.
+constexpr size_t kSnippetSourceBytes = 16 * 1024;
 // Read-only handles retry this often when a writer commits under them.
 constexpr int kMaxReopens = 5;
+
+// The longest prefix of `text` of at most `max_bytes` that does not cut a
+// UTF-8 sequence.
+std::string Utf8Prefix(const std::string& text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return text.substr(0, end);
+}
 
 std::string ContentHash(const Article& article) {
   std::uint64_t hash = 14695981039346656037ULL;
@@ -235,10 +250,9 @@ config::Result<std::vector<SearchHit>> Index::Search(
       SearchHit hit;
       hit.article = DeserialiseArticle(item.get_document().get_data());
       hit.snippet =
-          mset.snippet(hit.article.text, kSnippetBytes, DefaultStemmer(),
-                       Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                           Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                       "", "", "…");
+          mset.snippet(Utf8Prefix(hit.article.text, kSnippetSourceBytes),
+                       kSnippetBytes, DefaultStemmer(),
+                       Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "", "", "…");
       hits.push_back(std::move(hit));
     }
     return hits;
