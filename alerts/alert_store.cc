@@ -45,6 +45,9 @@ constexpr const char* kSchema[] = {
     "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, "
     "next_attempt_at)",
     "CREATE INDEX IF NOT EXISTS alerts_fired ON alerts (fired_at)",
+    // Recover() looks for unmatched batches on every pass of the daemon.
+    "CREATE INDEX IF NOT EXISTS batches_unmatched ON batches (id) "
+    "WHERE matched_at IS NULL",
 };
 
 constexpr const char* kAlertColumns =
@@ -149,7 +152,8 @@ config::Result<std::unique_ptr<AlertStore>> AlertStore::Open(
     const fs::path& file, Mode mode) {
   auto impl = std::make_unique<Impl>();
   impl->file = file;
-  if (mode == Mode::kReadOnly && !fs::exists(file)) {
+  std::error_code ignored;
+  if (mode == Mode::kReadOnly && !fs::exists(file, ignored)) {
     return config::Error::Permanent(
         "database " + file.string(),
         "no alerts database here yet: run `newswatch run --once` first");
@@ -160,9 +164,10 @@ config::Result<std::unique_ptr<AlertStore>> AlertStore::Open(
       impl->db = std::make_unique<SQLite::Database>(
           file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       impl->db->exec("PRAGMA journal_mode=WAL");
-      // NORMAL is durable across application crashes in WAL mode; only an
-      // OS crash can lose the last commits, which a replay then repeats.
-      impl->db->exec("PRAGMA synchronous=NORMAL");
+      // FULL: a batch row must survive an OS crash as surely as the Xapian
+      // commit that follows it, or its articles would be indexed but never
+      // matched. One fsync per batch is small beside Xapian's commit.
+      impl->db->exec("PRAGMA synchronous=FULL");
       impl->db->exec("PRAGMA foreign_keys=ON");
       for (const char* statement : kSchema) impl->db->exec(statement);
     } else {

@@ -13,10 +13,22 @@ config::Result<DeliveryCounts> DeliveryWorker::DeliverDue(std::int64_t now) {
   DeliveryCounts counts;
   std::vector<std::string> available;
   for (const auto& [name, notifier] : notifiers_) available.push_back(name);
-  config::Result<std::vector<DueDelivery>> due =
-      store_.DueDeliveries(now, kDeliveryBatch, available);
-  if (!due.ok()) return due.error();
-  for (const DueDelivery& item : due.value()) {
+  // Page by page until drained: every attempt moves its row out of the due
+  // set (sent, dead, or retried later than `now`), so this terminates.
+  while (true) {
+    config::Result<std::vector<DueDelivery>> due =
+        store_.DueDeliveries(now, kDeliveryBatch, available);
+    if (!due.ok()) return due.error();
+    config::Status page = DeliverPage(due.value(), now, counts);
+    if (!page.ok()) return page.error();
+    if (due.value().size() < kDeliveryBatch) return counts;
+  }
+}
+
+config::Status DeliveryWorker::DeliverPage(const std::vector<DueDelivery>& due,
+                                           std::int64_t now,
+                                           DeliveryCounts& counts) {
+  for (const DueDelivery& item : due) {
     Notifier& notifier = *notifiers_.at(item.delivery.notifier);
     const DeliveryOutcome outcome =
         notifier.Deliver(item.alert, item.delivery.id);
@@ -39,7 +51,7 @@ config::Result<DeliveryCounts> DeliveryWorker::DeliverDue(std::int64_t now) {
     }
     if (!marked.ok()) return marked.error();
   }
-  return counts;
+  return config::Ok{};
 }
 
 }  // namespace newswatch::alerts

@@ -32,11 +32,13 @@ class DeliveryWorker {
                  std::ostream& log)
       : store_(store), notifiers_(notifiers), log_(log) {}
 
-  // Attempts every delivery due at `now` (up to a page of them) for which it
-  // has a notifier.
+  // Attempts every delivery due at `now` for which it has a notifier.
   config::Result<DeliveryCounts> DeliverDue(std::int64_t now);
 
  private:
+  config::Status DeliverPage(const std::vector<DueDelivery>& due,
+                             std::int64_t now, DeliveryCounts& counts);
+
   AlertStore& store_;
   std::map<std::string, std::unique_ptr<Notifier>>& notifiers_;
   std::ostream& log_;

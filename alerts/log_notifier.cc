@@ -15,6 +15,7 @@ std::string LogNotifier::FormatLine(const Alert& alert) {
 
 DeliveryOutcome LogNotifier::Deliver(const Alert& alert,
                                      long long /*delivery_id*/) {
+  out_.clear();  // A failed write before must not fail this one for good.
   out_ << FormatLine(alert) << std::endl;  // Flushed: one line per alert, now.
   if (!out_) {
     return {DeliveryOutcome::Kind::kTransient,

@@ -19,6 +19,7 @@ inline constexpr Seconds kDefaultFeedInterval{15 * 60};
 inline constexpr Seconds kMinFeedInterval{60};  // Refused below this.
 inline constexpr long kDefaultMaxBodyBytes = 10L * 1024 * 1024;
 inline constexpr Seconds kDefaultFetchTimeout{60};
+inline constexpr Seconds kMaxFetchTimeout{10 * 60};
 inline constexpr Seconds kDefaultWebhookTimeout{10};
 
 struct Feed {
@@ -31,6 +32,9 @@ struct Search {
   std::string name;
   std::string query;                // Validated by the indexer's strict parser.
   std::vector<std::string> notify;  // Notifier names; each one exists.
+  // Where the query was written ("newswatch.toml:12: search[1].query"), for
+  // errors found after loading.
+  std::string location = {};
 };
 
 enum class NotifierType { kLog, kEmail, kWebhook };

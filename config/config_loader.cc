@@ -63,12 +63,18 @@ class Diagnostics {
 
   void Add(const toml::source_region* where, const std::string& key_path,
            const std::string& what) {
+    errors_.push_back(Error::Fatal(Locate(where, key_path), what));
+  }
+
+  // "file:line: key.path", leaving out what is unknown.
+  std::string Locate(const toml::source_region* where,
+                     const std::string& key_path) const {
     std::string location = path_.string();
     if (where != nullptr && where->begin.line > 0) {
       location += ":" + std::to_string(where->begin.line);
     }
     if (!key_path.empty()) location += ": " + key_path;
-    errors_.push_back(Error::Fatal(location, what));
+    return location;
   }
 
   std::vector<Error> Take() { return std::move(errors_); }
@@ -312,7 +318,12 @@ class ConfigBuilder {
       config_.fetch.max_body_bytes = *bytes;
     }
     if (auto timeout = reader.Duration("timeout")) {
-      config_.fetch.timeout = *timeout;
+      if (*timeout > kMaxFetchTimeout) {
+        diag_.Add(reader.SourceOf("timeout"), reader.KeyPath("timeout"),
+                  "must be at most " + FormatDuration(kMaxFetchTimeout));
+      } else {
+        config_.fetch.timeout = *timeout;
+      }
     }
     reader.RejectUnknownKeys();
   }
@@ -331,7 +342,14 @@ class ConfigBuilder {
                   "\"" + *url + "\" is not an http, https or file URL");
       }
     }
-    feed.name = reader.String("name", false).value_or(feed.url);
+    feed.name = feed.url;
+    if (auto name = reader.String("name", false)) {
+      if (name->empty()) {
+        diag_.Add(reader.SourceOf("name"), reader.KeyPath("name"),
+                  "must not be empty (leave it out to use the URL)");
+      }
+      feed.name = *name;
+    }
     if (auto interval = reader.Duration("interval")) {
       if (*interval < kMinFeedInterval) {
         diag_.Add(reader.SourceOf("interval"), reader.KeyPath("interval"),
@@ -363,6 +381,8 @@ class ConfigBuilder {
     Search search;
     search.name = reader.String("name", true).value_or("");
     search.query = reader.String("query", true).value_or("");
+    search.location =
+        diag_.Locate(reader.SourceOf("query"), reader.KeyPath("query"));
     search.notify =
         reader.StringList("notify", false).value_or(std::vector<std::string>{});
     reader.RejectUnknownKeys();
@@ -498,6 +518,13 @@ LoadedConfig ParseConfig(std::string_view text, const fs::path& path) {
 }
 
 LoadedConfig LoadConfig(const fs::path& path) {
+  std::error_code ignored;
+  if (fs::is_directory(path, ignored)) {
+    LoadedConfig loaded;
+    loaded.errors.push_back(
+        Error::Fatal(path.string(), "is a directory, not a config file"));
+    return loaded;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadedConfig loaded;

@@ -8,9 +8,10 @@
 
 namespace newswatch::config {
 
-// `text` with every ASCII control character (CR and LF included), DEL and
-// C1 control replaced by a space, so it can neither break a line nor drive a
-// terminal. Valid UTF-8 passes through otherwise unchanged.
+// `text` with every ASCII control character (CR and LF included), DEL, C1
+// control, Unicode line/paragraph separator and bidirectional control
+// replaced by a space, so it can neither break a line, drive a terminal nor
+// reorder what is shown. Valid UTF-8 passes through otherwise unchanged.
 std::string OneLine(std::string_view text);
 
 }  // namespace newswatch::config

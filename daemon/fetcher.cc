@@ -54,12 +54,21 @@ bool IsTransient(CURLcode code) {
 
 struct Fetcher::Impl {
   config::FetchSettings settings;
+  StopCheck should_stop;
   CURL* curl = nullptr;
 };
 
-Fetcher::Fetcher(const config::FetchSettings& settings)
+namespace {
+// libcurl's progress callback; non-zero aborts the transfer.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<Fetcher::StopCheck*>(user)->operator()() ? 1 : 0;
+}
+}  // namespace
+
+Fetcher::Fetcher(const config::FetchSettings& settings, StopCheck should_stop)
     : impl_(std::make_unique<Impl>()) {
   impl_->settings = settings;
+  impl_->should_stop = std::move(should_stop);
   impl_->curl = curl_easy_init();
 }
 
@@ -98,6 +107,9 @@ config::Result<FetchResult> Fetcher::Fetch(const std::string& url) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &impl_->should_stop);
 
   const CURLcode code = curl_easy_perform(curl);
   if (transfer.over_cap) {
@@ -105,6 +117,9 @@ config::Result<FetchResult> Fetcher::Fetch(const std::string& url) {
         url, "the body is larger than max_body_bytes (" +
                  std::to_string(impl_->settings.max_body_bytes) +
                  " bytes); abandoned");
+  }
+  if (code == CURLE_ABORTED_BY_CALLBACK) {
+    return config::Error::Transient(url, "fetch abandoned: shutting down");
   }
   if (code != CURLE_OK) {
     std::string what =

@@ -6,6 +6,7 @@
 #ifndef NEWSWATCH_DAEMON_FETCHER_H_
 #define NEWSWATCH_DAEMON_FETCHER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,8 +24,14 @@ struct FetchResult {
 
 class Fetcher {
  public:
-  // Requires curl_global_init to have run (main does it).
-  explicit Fetcher(const config::FetchSettings& settings);
+  // Returns true when a fetch in flight should be abandoned.
+  using StopCheck = std::function<bool()>;
+
+  // Requires curl_global_init to have run (main does it). `should_stop` is
+  // polled during transfers (about once a second and on progress).
+  explicit Fetcher(
+      const config::FetchSettings& settings,
+      StopCheck should_stop = [] { return false; });
   ~Fetcher();
   Fetcher(const Fetcher&) = delete;
   Fetcher& operator=(const Fetcher&) = delete;

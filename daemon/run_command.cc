@@ -53,12 +53,17 @@ bool PollAndLog(Pipeline& pipeline, const config::Feed& feed,
   return true;
 }
 
-bool DeliverAndLog(Pipeline& pipeline, std::ostream& log) {
-  config::Status delivered = pipeline.DeliverDue();
-  if (!delivered.ok()) {
-    log << "delivery: " << config::OneLine(delivered.error().ToString())
-        << std::endl;
-    return delivered.error().kind != config::ErrorKind::kFatal;
+// Matches the batches left unmatched (by a crash before this start, or by a
+// transient store error during this run), then sends what is due. Returns
+// false on a fatal error.
+bool SettleAndDeliver(Pipeline& pipeline, std::ostream& log) {
+  for (auto step : {&Pipeline::Recover, &Pipeline::DeliverDue}) {
+    config::Status status = (pipeline.*step)();
+    if (!status.ok()) {
+      log << "newswatch: " << config::OneLine(status.error().ToString())
+          << std::endl;
+      if (status.error().kind == config::ErrorKind::kFatal) return false;
+    }
   }
   return true;
 }
@@ -91,7 +96,8 @@ int RunDaemonLoop(const config::Config& config, Pipeline& pipeline,
       if (!PollAndLog(pipeline, config.feeds[feed], log)) return kExitFailure;
       scheduler.Polled(feed, config::UnixNow());
     }
-    if (!DeliverAndLog(pipeline, log)) return kExitFailure;
+    if (signals.Requested()) break;
+    if (!SettleAndDeliver(pipeline, log)) return kExitFailure;
     const std::int64_t sleep_seconds = std::clamp<std::int64_t>(
         scheduler.NextDue() - config::UnixNow(), 0, kMaxSleepSeconds);
     if (signals.WaitFor(std::chrono::seconds(sleep_seconds))) break;
@@ -150,17 +156,16 @@ int RunCommand(const CommandContext& context,
   }
   auto notifiers = MakeNotifiers(config, log);
   alerts::DeliveryWorker delivery(*store.value(), notifiers, log);
-  Fetcher fetcher(config.fetch);
+  // A shutdown signal aborts a fetch in flight, so a slow server cannot hold
+  // up a stop for the whole fetch timeout.
+  Fetcher fetcher(config.fetch, [&signals] { return signals.Requested(); });
   Pipeline pipeline(config, fetcher, *index.value(), matcher.value(),
                     *store.value(), delivery, log, config::UnixNow);
 
   log << "newswatch " << NEWSWATCH_VERSION << ": " << config.feeds.size()
       << " feed(s), " << config.searches.size() << " search(es), data in "
       << config.data_dir.string() << std::endl;
-  if (config::Status recovered = pipeline.Recover(); !recovered.ok()) {
-    log << "newswatch: " << recovered.error().ToString() << "\n";
-    return kExitFailure;
-  }
+  if (!SettleAndDeliver(pipeline, log)) return kExitFailure;
   if (!parsed.value().Has("--once")) {
     return RunDaemonLoop(config, pipeline, signals, log);
   }
@@ -168,7 +173,7 @@ int RunCommand(const CommandContext& context,
     if (signals.Requested()) break;
     if (!PollAndLog(pipeline, feed, log)) return kExitFailure;
   }
-  return DeliverAndLog(pipeline, log) ? kExitOk : kExitFailure;
+  return SettleAndDeliver(pipeline, log) ? kExitOk : kExitFailure;
 }
 
 }  // namespace newswatch::daemon

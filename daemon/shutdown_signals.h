@@ -7,6 +7,8 @@
 #ifndef NEWSWATCH_DAEMON_SHUTDOWN_SIGNALS_H_
 #define NEWSWATCH_DAEMON_SHUTDOWN_SIGNALS_H_
 
+#include <signal.h>
+
 #include <chrono>
 
 namespace newswatch::daemon {
@@ -14,7 +16,9 @@ namespace newswatch::daemon {
 class ShutdownSignals {
  public:
   ShutdownSignals();
-  ~ShutdownSignals();  // Restores the previous signal mask.
+  // Consumes a signal still pending (it was seen or is moot: we are exiting),
+  // then restores the previous signal mask.
+  ~ShutdownSignals();
   ShutdownSignals(const ShutdownSignals&) = delete;
   ShutdownSignals& operator=(const ShutdownSignals&) = delete;
 
@@ -27,8 +31,8 @@ class ShutdownSignals {
 
  private:
   bool requested_ = false;
-  struct Mask;
-  Mask* previous_;
+  sigset_t shutdown_set_;
+  sigset_t previous_mask_;
 };
 
 }  // namespace newswatch::daemon

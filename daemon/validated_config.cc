@@ -7,7 +7,6 @@ config::LoadedConfig LoadValidatedConfig(const std::filesystem::path& path) {
   config::LoadedConfig loaded = config::LoadConfig(path);
   for (config::Error& error :
        indexer::Matcher::Validate(loaded.config.searches)) {
-    error.where = path.string() + ": " + error.where;
     loaded.errors.push_back(std::move(error));
   }
   return loaded;

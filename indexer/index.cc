@@ -180,12 +180,14 @@ config::Result<std::unique_ptr<Index>> Index::OpenReadOnly(
     const fs::path& directory) {
   auto impl = std::make_unique<Impl>();
   impl->directory = directory;
-  try {
-    impl->database = Xapian::Database(directory.string());
-  } catch (const Xapian::DatabaseOpeningError&) {
+  std::error_code ignored;
+  if (!fs::exists(directory, ignored)) {
     return config::Error::Permanent(
         "index " + directory.string(),
         "there is no archive here yet: run `newswatch run --once` first");
+  }
+  try {
+    impl->database = Xapian::Database(directory.string());
   } catch (const Xapian::Error& error) {
     return FromXapian(directory, error);
   }
@@ -203,10 +205,12 @@ config::Result<std::vector<Article>> Index::SelectNewOrChanged(
         if (existing->get_value(kContentHashSlot) == ContentHash(article)) {
           continue;
         }
-        if (article.published_is_fallback) {
-          article.published =
-              DeserialiseArticle(existing->get_data()).published;
-        }
+        const Article stored = DeserialiseArticle(existing->get_data());
+        // Two feeds carrying the same globally unique article: the first
+        // one to bring it keeps it. Otherwise their differing copies would
+        // replace each other, and be matched again, on every poll.
+        if (stored.feed_url != article.feed_url) continue;
+        if (article.published_is_fallback) article.published = stored.published;
       }
       selected.push_back(std::move(article));
     }
@@ -242,8 +246,14 @@ config::Result<std::vector<SearchHit>> Index::Search(
     }
     Xapian::Enquire enquire(impl_->database);
     enquire.set_query(compiled);
+    // Xapian reserves room for `limit` results, so bound it by what can
+    // match: the batch's size, or the whole archive.
+    const Xapian::doccount available =
+        options.batch_id
+            ? impl_->database.get_termfreq(BatchTerm(*options.batch_id))
+            : impl_->database.get_doccount();
     const Xapian::doccount limit = static_cast<Xapian::doccount>(
-        std::min<size_t>(options.limit, impl_->database.get_doccount()));
+        std::min<size_t>(options.limit, available));
     Xapian::MSet mset = enquire.get_mset(0, limit);
     std::vector<SearchHit> hits;
     for (auto item = mset.begin(); item != mset.end(); ++item) {

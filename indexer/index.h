@@ -47,7 +47,8 @@ class Index {
   // The articles that are not in the index yet, or whose content changed
   // since they were written. A re-poll of an unchanged feed yields nothing,
   // so it costs no indexing and fires no alert. Articles without a feed date
-  // keep the date they were first seen.
+  // keep the date they were first seen. An article already brought by
+  // another feed (same id) stays that feed's.
   config::Result<std::vector<Article>> SelectNewOrChanged(
       std::vector<Article> articles);
 

@@ -7,9 +7,13 @@ namespace {
 
 config::Error QueryError(const config::Search& search,
                          const config::Error& parse_error) {
+  // The loader records where the query was written; searches built in code
+  // have no location and are named instead.
   return config::Error::Fatal(
-      "search \"" + search.name + "\"",
-      "query \"" + search.query + "\" does not parse: " + parse_error.what);
+      search.location.empty() ? "search \"" + search.name + "\""
+                              : search.location,
+      "the query \"" + search.query + "\" of search \"" + search.name +
+          "\" does not parse: " + parse_error.what);
 }
 
 }  // namespace

@@ -157,12 +157,17 @@ TEST_CASE("LogNotifier: CR/LF in feed text cannot split the line", "[alerts]") {
 
 TEST_CASE("LogNotifier reports a stream it cannot write as transient",
           "[alerts]") {
-  std::ostringstream out;
-  out.setstate(std::ios::badbit);
+  std::ostream out(nullptr);  // No buffer: every write fails.
   LogNotifier notifier("console", out);
   const DeliveryOutcome outcome = notifier.Deliver(MakeAlert(), 1);
   CHECK(outcome.kind == DeliveryOutcome::Kind::kTransient);
   CHECK_THAT(outcome.error, Catch::Contains("\"console\""));
+
+  // Once the stream works again, so does the notifier.
+  std::ostringstream working;
+  out.rdbuf(working.rdbuf());
+  CHECK(notifier.Deliver(MakeAlert(), 2).kind == DeliveryOutcome::Kind::kSent);
+  CHECK_FALSE(working.str().empty());
 }
 
 TEST_CASE("RetryPolicy follows its schedule, then gives up", "[alerts]") {
@@ -394,6 +399,22 @@ TEST_CASE("Waiting deliveries do not starve deliverable ones", "[alerts]") {
   CHECK(counts.sent == 1);
   CHECK(notifier.calls.size() == 1);
   CHECK(outbox.Find(fresh[0].deliveries[0].id).state == DeliveryState::kSent);
+}
+
+TEST_CASE("DeliverDue drains more than one page of due deliveries",
+          "[alerts]") {
+  Outbox outbox;
+  std::vector<std::string> articles;
+  for (int i = 0; i < 600; ++i) articles.push_back("a" + std::to_string(i));
+  outbox.Record(articles, {"fake"});
+  auto fake = std::make_unique<FakeNotifier>();
+  FakeNotifier& notifier = *fake;
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::move(fake);
+  std::ostringstream log;
+  DeliveryWorker worker(outbox.store(), notifiers, log);
+  CHECK(Run(worker, kNow).sent == 600);
+  CHECK(notifier.calls.size() == 600);
 }
 
 }  // namespace

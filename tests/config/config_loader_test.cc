@@ -684,5 +684,39 @@ TEST_CASE("Every error in a config is reported at once", "[config]") {
                  "search[1].notify", "notifier[1].type", "notifier[1].sizee"}));
 }
 
+TEST_CASE("A saved search records where its query was written", "[config]") {
+  const fs::path file = "/etc/newswatch/newswatch.toml";
+  const LoadedConfig loaded = ParseConfig(
+      std::string(kOneFeed) + "[[search]]\nname = \"s\"\nquery = \"a b\"\n",
+      file);
+  INFO(Describe(loaded));
+  REQUIRE(loaded.errors.empty());
+  CHECK(loaded.config.searches[0].location ==
+        "/etc/newswatch/newswatch.toml:5: search[1].query");
+}
+
+TEST_CASE("Out-of-range and empty values are refused", "[config]") {
+  const fs::path file = "/etc/newswatch/newswatch.toml";
+  SECTION("an empty feed name") {
+    const Error error =
+        OnlyError(ParseConfig(std::string(kOneFeed) + "name = \"\"\n", file));
+    CheckLocated(error, file, 3, "feed[1].name");
+    CHECK_THAT(error.what, Catch::Contains("must not be empty"));
+  }
+  SECTION("a fetch timeout over the ceiling") {
+    const Error error = OnlyError(ParseConfig(
+        std::string(kOneFeed) + "[fetch]\ntimeout = \"2h\"\n", file));
+    CheckLocated(error, file, 4, "fetch.timeout");
+    CHECK_THAT(error.what, Catch::Contains("at most 10m"));
+  }
+}
+
+TEST_CASE("LoadConfig on a directory says so", "[config]") {
+  TempDir dir;
+  const LoadedConfig loaded = LoadConfig(dir.path());
+  const Error error = OnlyError(loaded);
+  CHECK_THAT(error.what, Catch::Contains("is a directory"));
+}
+
 }  // namespace
 }  // namespace newswatch::config

@@ -50,5 +50,14 @@ TEST_CASE("OneLine leaves printable text and UTF-8 unchanged", "[config]") {
   CHECK(OneLine("\xf0\x9f\x93\xb0 news") == "\xf0\x9f\x93\xb0 news");
 }
 
+TEST_CASE("OneLine replaces bidirectional controls and line separators",
+          "[config]") {
+  // U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LEFT-TO-RIGHT ISOLATE, U+200F
+  // RIGHT-TO-LEFT MARK, U+2028 LINE SEPARATOR.
+  CHECK(OneLine("a\u202Eb\u2066c\u200Fd\u2028e") == "a b c d e");
+  // Neighbouring characters of the same block stay.
+  CHECK(OneLine("\u2014 \u2019 \u20AC") == "\u2014 \u2019 \u20AC");
+}
+
 }  // namespace
 }  // namespace newswatch::config

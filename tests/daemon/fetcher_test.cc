@@ -264,5 +264,16 @@ TEST_CASE("One Fetcher serves several fetches", "[daemon]") {
   CHECK(three.value().body == "third");
 }
 
+TEST_CASE("Fetcher abandons a transfer when asked to stop", "[daemon]") {
+  InitCurlOnce();
+  HttpServer server;
+  server.Set("/feed.xml", {200, {}, kRss});
+  Fetcher fetcher(Settings(), [] { return true; });
+  auto result = fetcher.Fetch(server.Url("/feed.xml"));
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().kind == config::ErrorKind::kTransient);
+  CHECK_THAT(result.error().what, Catch::Contains("shutting down"));
+}
+
 }  // namespace
 }  // namespace newswatch::daemon

@@ -37,7 +37,8 @@ const std::vector<BadConfig>& BadConfigs() {
       {"a query with an unbalanced parenthesis",
        "[[feed]]\nurl = \"file:/tmp/x.rss\"\n"
        "[[search]]\nname = \"troops\"\nquery = \"(Ukraine troops\"\n",
-       {"search \"troops\"", "unbalanced parentheses", "column 1"}},
+       {"newswatch.toml:11: search[1].query", "search \"troops\"",
+        "unbalanced parentheses", "column 1"}},
       {"a query with an unbalanced quote",
        "[[feed]]\nurl = \"file:/tmp/x.rss\"\n"
        "[[search]]\nname = \"q\"\nquery = '\"troop cap'\n",

@@ -261,5 +261,22 @@ TEST_CASE("Opening a missing index read-only explains what to do", "[index]") {
   CHECK_THAT(reader.error().what, Catch::Contains("run --once"));
 }
 
+TEST_CASE("An article two feeds carry stays with the first one", "[index]") {
+  Article first = MakeArticle("https://wire.example/story", "Story", "A.");
+  IndexFixture fixture({first});
+  Article second = first;
+  second.feed_url = "https://other.example/feed.rss";
+  second.feed_name = "Other";
+  second.text = "The other feed's copy differs.";
+  auto selected = fixture.index().SelectNewOrChanged({second});
+  REQUIRE(selected.ok());
+  CHECK(selected.value().empty());
+  // The first feed's own edit still counts.
+  first.text = "Edited.";
+  auto edited = fixture.index().SelectNewOrChanged({first});
+  REQUIRE(edited.ok());
+  CHECK(edited.value().size() == 1);
+}
+
 }  // namespace
 }  // namespace newswatch::indexer
