@@ -1,12 +1,6 @@
 #include "indexer/feed_parser.h"
 
-#include <errno.h>
-#include <iconv.h>
-
-#include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
@@ -15,14 +9,16 @@
 #include <vector>
 
 #include "indexer/feed_date.h"
+#include "indexer/fnv_hash.h"
 #include "indexer/html_text.h"
+#include "indexer/text_encoding.h"
+#include "indexer/text_util.h"
+#include "indexer/url_resolution.h"
 
 namespace newswatch::indexer {
 namespace {
 
 // Bounds on fields that ParseLimits does not cover.
-// Longer links are dropped rather than cut, since a cut URL is a wrong URL.
-constexpr size_t kMaxLinkBytes = 4096;
 // Longer ids are replaced by a hash: they are index keys, not text.
 constexpr size_t kMaxIdBytes = 1024;
 constexpr size_t kMaxCategories = 64;
@@ -40,32 +36,6 @@ constexpr std::string_view kContentNs =
 // ---------------------------------------------------------------------------
 // Small text helpers.
 
-std::string_view TrimAscii(std::string_view text) {
-  const size_t first = text.find_first_not_of(" \t\r\n\f\v");
-  if (first == std::string_view::npos) return {};
-  const size_t last = text.find_last_not_of(" \t\r\n\f\v");
-  return text.substr(first, last - first + 1);
-}
-
-char LowerAscii(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string LowerAscii(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = LowerAscii(c);
-  return lower;
-}
-
-bool StartsWithIgnoringCase(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         LowerAscii(text.substr(0, prefix.size())) == prefix;
-}
-
-bool IsAsciiAlpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 // Cuts valid UTF-8 `text` to at most `max_bytes` without splitting a
 // character, and without leaving a trailing space.
 void TruncateUtf8(std::string* text, size_t max_bytes) {
@@ -78,147 +48,9 @@ void TruncateUtf8(std::string* text, size_t max_bytes) {
   while (!text->empty() && text->back() == ' ') text->pop_back();
 }
 
-std::uint64_t Fnv1a64(std::string_view data) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const char c : data) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
-
-std::string Hex64(std::uint64_t value) {
-  char digits[17];
-  std::snprintf(digits, sizeof digits, "%016llx",
-                static_cast<unsigned long long>(value));
-  return digits;
-}
-
 // "<feed url>#<hash of content>": an id scoped to the feed.
 std::string HashedId(const std::string& feed_url, std::string_view content) {
   return feed_url + "#" + Hex64(Fnv1a64(content));
-}
-
-// ---------------------------------------------------------------------------
-// Encodings. pugixml gets UTF-8 only, so that every offset it reports is an
-// offset into the text we hold (the truncation check needs that).
-
-// The encoding named in the XML declaration, or "" when there is none or the
-// name is not a plausible charset name (it is echoed into warnings).
-std::string DeclaredEncoding(std::string_view xml) {
-  if (!xml.starts_with("<?xml")) return "";
-  const std::string_view declaration = xml.substr(0, xml.find("?>"));
-  size_t i = declaration.find("encoding");
-  if (i == std::string_view::npos) return "";
-  i = declaration.find_first_of("\"'", i);
-  if (i == std::string_view::npos) return "";
-  const size_t end = declaration.find(declaration[i], i + 1);
-  if (end == std::string_view::npos) return "";
-  const std::string_view name = declaration.substr(i + 1, end - i - 1);
-  if (name.empty() || name.size() > 40) return "";
-  for (const char c : name) {
-    if (!IsAsciiAlpha(c) && !(c >= '0' && c <= '9') &&
-        std::string_view("._:-").find(c) == std::string_view::npos) {
-      return "";
-    }
-  }
-  return std::string(name);
-}
-
-// The iconv name to convert a declared encoding from, or "" for UTF-8.
-std::string IconvNameFor(std::string_view declared) {
-  const std::string name = LowerAscii(declared);
-  // A declared UTF-16/32 without a byte order mark or NUL bytes (checked
-  // before this) is a mislabelled ASCII-compatible document.
-  if (name.empty() || name == "utf-8" || name == "utf8" ||
-      name.starts_with("utf-16") || name.starts_with("utf-32")) {
-    return "";
-  }
-  // As browsers do (WHATWG Encoding), Latin-1 and ASCII labels mean
-  // windows-1252: feeds so labelled are full of its curly quotes.
-  if (name == "iso-8859-1" || name == "iso8859-1" || name == "latin1" ||
-      name == "l1" || name == "us-ascii" || name == "ascii" ||
-      name == "windows-1252" || name == "cp1252") {
-    return "WINDOWS-1252";
-  }
-  return std::string(declared);
-}
-
-// Converts `in` from `encoding` to UTF-8, with U+FFFD for bytes that do not
-// decode; nullopt when iconv does not know the encoding.
-std::optional<std::string> ConvertToUtf8(std::string_view in,
-                                         const std::string& encoding) {
-  iconv_t converter = iconv_open("UTF-8", encoding.c_str());
-  if (converter == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
-  std::string input(in);  // iconv wants a mutable input pointer.
-  char* in_next = input.data();
-  size_t in_left = input.size();
-  std::string out(input.size() * 2 + 16, '\0');
-  size_t written = 0;
-  while (in_left > 0) {
-    char* out_next = out.data() + written;
-    size_t out_left = out.size() - written;
-    const size_t result =
-        iconv(converter, &in_next, &in_left, &out_next, &out_left);
-    written = static_cast<size_t>(out_next - out.data());
-    if (result != static_cast<size_t>(-1)) break;
-    if (errno != E2BIG) {  // EILSEQ, or EINVAL for a sequence cut at the end.
-      if (out.size() - written < 3) out.resize(out.size() + 16);
-      std::memcpy(out.data() + written, "\xEF\xBF\xBD", 3);
-      written += 3;
-      ++in_next;
-      --in_left;
-    } else {
-      out.resize(out.size() * 2);
-    }
-  }
-  iconv_close(converter);
-  out.resize(written);
-  return out;
-}
-
-// What the first bytes of a document say about its encoding: a byte order
-// mark (skipped), or the NUL bytes around a UTF-16 "<" (kept).
-struct Signature {
-  std::string_view bytes;  // Sized explicitly below: they contain NULs.
-  std::string_view encoding;
-  bool is_mark;
-};
-constexpr Signature kSignatures[] = {
-    {std::string_view("\xEF\xBB\xBF", 3), "UTF-8", true},
-    // UTF-32LE before UTF-16LE, whose mark begins it.
-    {std::string_view("\x00\x00\xFE\xFF", 4), "UTF-32BE", true},
-    {std::string_view("\xFF\xFE\x00\x00", 4), "UTF-32LE", true},
-    {std::string_view("\xFE\xFF", 2), "UTF-16BE", true},
-    {std::string_view("\xFF\xFE", 2), "UTF-16LE", true},
-    {std::string_view("<\0", 2), "UTF-16LE", false},
-    {std::string_view("\0<", 2), "UTF-16BE", false},
-};
-
-// Returns `body` as UTF-8 without a byte order mark: a view of `body` itself
-// when it already is UTF-8, else of its conversion, kept in *storage. The
-// encoding is the byte order mark's, else the XML declaration's.
-std::string_view DecodeBody(std::string_view body, std::string* storage,
-                            std::vector<std::string>* warnings) {
-  std::string encoding;
-  const Signature* signature = std::find_if(
-      std::begin(kSignatures), std::end(kSignatures),
-      [body](const Signature& s) { return body.starts_with(s.bytes); });
-  if (signature != std::end(kSignatures)) {
-    if (signature->is_mark) body.remove_prefix(signature->bytes.size());
-    if (signature->encoding == "UTF-8") return body;
-    encoding = signature->encoding;
-  } else {
-    encoding = IconvNameFor(DeclaredEncoding(TrimAscii(body)));
-    if (encoding.empty()) return body;
-  }
-  std::optional<std::string> converted = ConvertToUtf8(body, encoding);
-  if (!converted) {
-    warnings->push_back("unknown encoding " + encoding + "; read as UTF-8");
-    return body;
-  }
-  *storage = std::move(*converted);
-  return *storage;
 }
 
 bool LooksLikeHtmlPage(std::string_view text) {
@@ -230,170 +62,7 @@ bool LooksLikeHtmlPage(std::string_view text) {
 }
 
 // ---------------------------------------------------------------------------
-// URLs (RFC 3986 section 5.2).
-
-struct UrlParts {
-  std::optional<std::string_view> scheme;
-  std::optional<std::string_view> authority;
-  std::string path;
-  std::optional<std::string_view> query;
-  std::optional<std::string_view> fragment;
-};
-
-bool IsScheme(std::string_view text) {
-  if (text.empty() || !IsAsciiAlpha(text[0])) return false;
-  for (const char c : text) {
-    if (!IsAsciiAlpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' &&
-        c != '.') {
-      return false;
-    }
-  }
-  return true;
-}
-
-UrlParts SplitUrl(std::string_view url) {
-  UrlParts parts;
-  const size_t colon = url.find(':');
-  if (colon != std::string_view::npos && colon < url.find_first_of("/?#") &&
-      IsScheme(url.substr(0, colon))) {
-    parts.scheme = url.substr(0, colon);
-    url.remove_prefix(colon + 1);
-  }
-  if (url.starts_with("//")) {
-    url.remove_prefix(2);
-    const size_t end = std::min(url.find_first_of("/?#"), url.size());
-    parts.authority = url.substr(0, end);
-    url.remove_prefix(end);
-  }
-  if (const size_t hash = url.find('#'); hash != std::string_view::npos) {
-    parts.fragment = url.substr(hash + 1);
-    url = url.substr(0, hash);
-  }
-  if (const size_t question = url.find('?');
-      question != std::string_view::npos) {
-    parts.query = url.substr(question + 1);
-    url = url.substr(0, question);
-  }
-  parts.path = std::string(url);
-  return parts;
-}
-
-std::string RemoveDotSegments(std::string_view in) {
-  std::string out;
-  const auto drop_last_segment = [&out] {
-    const size_t slash = out.rfind('/');
-    out.resize(slash == std::string::npos ? 0 : slash);
-  };
-  while (!in.empty()) {
-    if (in.starts_with("../")) {
-      in.remove_prefix(3);
-    } else if (in.starts_with("./")) {
-      in.remove_prefix(2);
-    } else if (in.starts_with("/./")) {
-      in.remove_prefix(2);
-    } else if (in == "/.") {
-      in = "/";
-    } else if (in.starts_with("/../")) {
-      in.remove_prefix(3);
-      drop_last_segment();
-    } else if (in == "/..") {
-      in = "/";
-      drop_last_segment();
-    } else if (in == "." || in == "..") {
-      in = {};
-    } else {
-      const size_t end = std::min(in.find('/', 1), in.size());
-      out += in.substr(0, end);
-      in.remove_prefix(end);
-    }
-  }
-  return out;
-}
-
-std::string JoinUrl(const UrlParts& parts) {
-  std::string url;
-  if (parts.scheme) url += std::string(*parts.scheme) + ":";
-  if (parts.authority) url += "//" + std::string(*parts.authority);
-  url += parts.path;
-  if (parts.query) url += "?" + std::string(*parts.query);
-  if (parts.fragment) url += "#" + std::string(*parts.fragment);
-  return url;
-}
-
-// Resolves `reference` against the absolute URL `base`; returns `reference`
-// unchanged when `base` has no scheme (nothing to resolve against).
-std::string ResolveUrl(std::string_view base, std::string_view reference) {
-  const UrlParts b = SplitUrl(base);
-  UrlParts r = SplitUrl(reference);
-  if (!b.scheme) return std::string(reference);
-  UrlParts target;
-  target.fragment = r.fragment;
-  if (r.scheme) {
-    target = std::move(r);
-    target.path = RemoveDotSegments(target.path);
-    return JoinUrl(target);
-  }
-  target.scheme = b.scheme;
-  if (r.authority) {
-    target.authority = r.authority;
-    target.path = RemoveDotSegments(r.path);
-    target.query = r.query;
-    return JoinUrl(target);
-  }
-  target.authority = b.authority;
-  if (r.path.empty()) {
-    target.path = b.path;
-    target.query = r.query ? r.query : b.query;
-    return JoinUrl(target);
-  }
-  if (r.path.front() == '/') {
-    target.path = RemoveDotSegments(r.path);
-  } else if (b.authority && b.path.empty()) {
-    target.path = RemoveDotSegments("/" + r.path);
-  } else {
-    const size_t slash = b.path.rfind('/');
-    const std::string merged =
-        (slash == std::string::npos ? "" : b.path.substr(0, slash + 1)) +
-        r.path;
-    target.path = RemoveDotSegments(merged);
-  }
-  target.query = r.query;
-  return JoinUrl(target);
-}
-
-// Percent-encodes the bytes that may not appear in a URL as is (space,
-// controls, non-ASCII), so that links are always printable ASCII.
-std::string EscapeUrlBytes(std::string_view url) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string escaped;
-  for (const char c : url) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte <= 0x20 || byte >= 0x7F) {
-      escaped += '%';
-      escaped += kHex[byte >> 4];
-      escaped += kHex[byte & 0xF];
-    } else {
-      escaped += c;
-    }
-  }
-  return escaped;
-}
-
-// The absolute http(s) URL `reference` denotes, or "" for anything else:
-// other schemes (javascript:, data:) have no business in an alert.
-std::string ResolveLink(std::string_view base, std::string_view reference) {
-  reference = TrimAscii(reference);
-  if (reference.empty() || reference.size() > kMaxLinkBytes) return "";
-  std::string link = EscapeUrlBytes(ResolveUrl(base, reference));
-  const bool http = StartsWithIgnoringCase(link, "http://") ||
-                    StartsWithIgnoringCase(link, "https://");
-  const size_t host = link.find("//") + 2;
-  if (!http || host >= link.size() || link[host] == '/' ||
-      link.size() > kMaxLinkBytes) {
-    return "";
-  }
-  return link;
-}
+// URLs (resolution itself is in url_resolution.h).
 
 // The base URL for links in `node`: the feed URL, overridden by any xml:base
 // on the way down from the root (Atom uses them; RFC 3986 stacks them).
@@ -963,7 +632,8 @@ config::Result<ParsedFeed> ParseFeed(std::string_view body,
   };
   ParsedFeed feed;
   std::string converted;
-  const std::string_view xml = DecodeBody(body, &converted, &feed.warnings);
+  const std::string_view xml =
+      DecodeXmlToUtf8(body, &converted, &feed.warnings);
   if (TrimAscii(xml).empty()) return fail("empty body");
   if (LooksLikeHtmlPage(xml)) return fail("not a feed: looks like HTML");
 

@@ -2,9 +2,10 @@
 
 #include <xapian.h>
 
-#include <cstdio>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 
+#include "indexer/fnv_hash.h"
 #include "indexer/xapian_query.h"
 
 namespace newswatch::indexer {
@@ -34,14 +35,11 @@ std::string Utf8Prefix(const std::string& text, size_t max_bytes) {
 }
 
 std::string ContentHash(const Article& article) {
-  std::uint64_t hash = 14695981039346656037ULL;
+  std::uint64_t hash = kFnvOffsetBasis;
   auto mix = [&](std::string_view field) {
-    for (unsigned char c : field) {
-      hash ^= c;
-      hash *= 1099511628211ULL;
-    }
-    hash ^= 0xff;  // Field separator: "ab"+"c" differs from "a"+"bc".
-    hash *= 1099511628211ULL;
+    hash = Fnv1a64(field, hash);
+    // Field separator: "ab"+"c" differs from "a"+"bc".
+    hash = Fnv1a64("\xff", hash);
   };
   mix(article.title);
   mix(article.link);
@@ -51,10 +49,7 @@ std::string ContentHash(const Article& article) {
   // A fallback date is the time of the poll; it must not make every poll of
   // an undated article look like a change.
   if (!article.published_is_fallback) mix(std::to_string(article.published));
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(hash));
-  return hex;
+  return Hex64(hash);
 }
 
 std::string SerialiseArticle(const Article& article) {

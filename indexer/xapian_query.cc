@@ -1,9 +1,10 @@
 #include "indexer/xapian_query.h"
 
 #include <cstdint>
-#include <cstdio>
 #include <map>
 #include <vector>
+
+#include "indexer/fnv_hash.h"
 
 namespace newswatch::indexer {
 namespace {
@@ -121,18 +122,11 @@ std::string IdTerm(const std::string& article_id) {
   constexpr size_t kMaxRawIdBytes = 200;
   if (article_id.size() <= kMaxRawIdBytes) return kIdPrefix + article_id;
   // Two independent 64-bit FNV-1a hashes: 128 bits, collisions negligible.
-  auto fnv = [&](std::uint64_t hash) {
-    for (unsigned char c : article_id) {
-      hash ^= c;
-      hash *= 1099511628211ULL;
-    }
-    return hash;
-  };
-  char hex[40];
-  std::snprintf(hex, sizeof hex, "%016llx%016llx",
-                static_cast<unsigned long long>(fnv(14695981039346656037ULL)),
-                static_cast<unsigned long long>(fnv(0x9e3779b97f4a7c15ULL)));
-  return std::string(kIdPrefix) + "#" + hex;
+  // The second seed is the golden-ratio constant; both are fixed forever, as
+  // indexes store these terms.
+  constexpr std::uint64_t kSecondSeed = 0x9e3779b97f4a7c15ULL;
+  return std::string(kIdPrefix) + "#" + Hex64(Fnv1a64(article_id)) +
+         Hex64(Fnv1a64(article_id, kSecondSeed));
 }
 
 std::string BatchTerm(long long batch_id) {
