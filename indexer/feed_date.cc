@@ -5,6 +5,8 @@
 #include <ctime>
 #include <string>
 
+#include "indexer/text_util.h"
+
 namespace newswatch::indexer {
 namespace {
 
@@ -127,13 +129,6 @@ bool LooksLikeIso8601(std::string_view text) {
     if (text[k] < '0' || text[k] > '9') return false;
   }
   return true;
-}
-
-std::string_view TrimAscii(std::string_view text) {
-  const size_t first = text.find_first_not_of(" \t\r\n\f\v");
-  if (first == std::string_view::npos) return {};
-  const size_t last = text.find_last_not_of(" \t\r\n\f\v");
-  return text.substr(first, last - first + 1);
 }
 
 }  // namespace

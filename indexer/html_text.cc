@@ -7,6 +7,8 @@
 #include <optional>
 #include <vector>
 
+#include "indexer/text_util.h"
+
 namespace newswatch::indexer {
 namespace {
 
@@ -86,10 +88,6 @@ void AppendUtf8(std::uint32_t code_point, std::string* out) {
     *out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
     *out += static_cast<char>(0x80 | (code_point & 0x3F));
   }
-}
-
-bool IsAsciiAlpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 char AsciiLower(char c) {
