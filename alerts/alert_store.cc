@@ -195,6 +195,21 @@ config::Result<long long> AlertStore::BeginBatch(const std::string& feed_url,
   });
 }
 
+config::Status AlertStore::ReserveBatchIds(long long floor, std::int64_t now) {
+  return impl_->Guard([&]() -> config::Status {
+    // A matched placeholder row at `floor`: ids continue from max(id) + 1.
+    SQLite::Statement insert(
+        *impl_->db,
+        "INSERT INTO batches (id, feed_url, created_at, matched_at) "
+        "SELECT ?1, '', ?2, ?2 "
+        "WHERE (SELECT IFNULL(MAX(id), 0) FROM batches) < ?1");
+    insert.bind(1, static_cast<int64_t>(floor));
+    insert.bind(2, static_cast<int64_t>(now));
+    insert.exec();
+    return config::Ok{};
+  });
+}
+
 config::Result<std::vector<long long>> AlertStore::UnmatchedBatches() {
   return impl_->Guard([&]() -> config::Result<std::vector<long long>> {
     SQLite::Statement rows(

@@ -48,6 +48,12 @@ class AlertStore {
   config::Result<long long> BeginBatch(const std::string& feed_url,
                                        std::int64_t now);
 
+  // Makes every later BeginBatch return an id above `floor`. The index tags
+  // articles with batch ids; if this database is new (deleted, or restored
+  // from an older backup) while the index is not, reused ids would make the
+  // matcher see old articles as new.
+  config::Status ReserveBatchIds(long long floor, std::int64_t now);
+
   // Batches begun but never marked matched: after a crash between the index
   // commit and the alert transaction, these are matched again on start-up.
   config::Result<std::vector<long long>> UnmatchedBatches();

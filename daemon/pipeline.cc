@@ -22,6 +22,13 @@ Pipeline::Pipeline(const config::Config& config, Fetcher& fetcher,
   }
 }
 
+config::Status Pipeline::AlignBatchIds() {
+  config::Result<long long> highest = index_.MaxBatchId();
+  if (!highest.ok()) return highest.error();
+  if (highest.value() == 0) return config::Ok{};
+  return store_.ReserveBatchIds(highest.value(), clock_());
+}
+
 config::Status Pipeline::Recover() {
   config::Result<std::vector<long long>> batches = store_.UnmatchedBatches();
   if (!batches.ok()) return batches.error();

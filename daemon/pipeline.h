@@ -36,6 +36,11 @@ class Pipeline {
            alerts::AlertStore& store, alerts::DeliveryWorker& delivery,
            std::ostream& log, Clock clock);
 
+  // Keeps new batch ids above every id the index already carries, in case
+  // the database is younger than the index. Once, at start-up: it reads
+  // every batch term.
+  config::Status AlignBatchIds();
+
   // Matches the batches that were indexed but not yet matched when the last
   // run stopped (the crash invariant). Pairs already recorded are no-ops.
   config::Status Recover();

@@ -165,6 +165,10 @@ int RunCommand(const CommandContext& context,
   log << "newswatch " << NEWSWATCH_VERSION << ": " << config.feeds.size()
       << " feed(s), " << config.searches.size() << " search(es), data in "
       << config.data_dir.string() << std::endl;
+  if (config::Status aligned = pipeline.AlignBatchIds(); !aligned.ok()) {
+    log << "newswatch: " << aligned.error().ToString() << std::endl;
+    return kExitFailure;
+  }
   if (!SettleAndDeliver(pipeline, log)) return kExitFailure;
   if (!parsed.value().Has("--once")) {
     return RunDaemonLoop(config, pipeline, signals, log);

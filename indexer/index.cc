@@ -273,6 +273,22 @@ config::Result<std::optional<Article>> Index::Find(
   });
 }
 
+config::Result<long long> Index::MaxBatchId() {
+  return impl_->WithReopen([&]() -> config::Result<long long> {
+    long long highest = 0;
+    // Batch terms sort as strings ("XB10" < "XB9"), so every one is read.
+    for (auto term = impl_->database.allterms_begin(kBatchPrefix);
+         term != impl_->database.allterms_end(kBatchPrefix); ++term) {
+      const std::string digits = (*term).substr(sizeof kBatchPrefix - 1);
+      if (!digits.empty() && digits.size() < 19 &&
+          digits.find_first_not_of("0123456789") == std::string::npos) {
+        highest = std::max(highest, std::stoll(digits));
+      }
+    }
+    return highest;
+  });
+}
+
 size_t Index::ArticleCount() {
   auto count = impl_->WithReopen([&]() -> config::Result<size_t> {
     return impl_->database.get_doccount();

@@ -67,6 +67,10 @@ class Index {
 
   size_t ArticleCount();
 
+  // The highest batch id any article carries, 0 for none. The alert store's
+  // batch ids must stay above it (see AlertStore::ReserveBatchIds).
+  config::Result<long long> MaxBatchId();
+
  private:
   struct Impl;
   explicit Index(std::unique_ptr<Impl> impl);

@@ -289,3 +289,33 @@ TEST_CASE("A batch indexed but never matched is matched on the next start",
 
 }  // namespace
 }  // namespace newswatch::testing
+
+namespace newswatch::testing {
+namespace {
+
+TEST_CASE("A new database beside an old index does not re-fire old articles",
+          "[e2e]") {
+  Deployment deployment;
+  SetUpWorld(deployment, kSeedSearch);
+  REQUIRE(deployment.Run({"run", "--once"}).exit_code == 0);
+  // The operator deletes the alerts database but keeps the index.
+  std::filesystem::remove(deployment.dir().path() / "data/newswatch.db");
+  std::filesystem::remove(deployment.dir().path() / "data/newswatch.db-wal");
+  std::filesystem::remove(deployment.dir().path() / "data/newswatch.db-shm");
+
+  // A new article arrives: only it may fire, not the old one in batch 1.
+  deployment.server().Set(
+      "/world.rss", {200, {}, WorldFeed(Fixture("feeds/world-new-item.xml"))});
+  const ProcessResult result = deployment.Run({"run", "--once"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(CountOccurrences(result.err, "ALERT") == 1);
+  CHECK_THAT(result.err, Catch::Contains("kyiv-rejects"));
+  const auto alerts = deployment.Alerts();
+  REQUIRE(alerts.size() == 1);
+  CHECK(alerts[0]["url"] ==
+        "https://fixture.example.org/2025/11/24/kyiv-rejects");
+}
+
+}  // namespace
+}  // namespace newswatch::testing
