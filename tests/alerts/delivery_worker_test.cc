@@ -117,6 +117,29 @@ class Outbox {
   std::unique_ptr<AlertStore> store_;
 };
 
+// A DeliveryWorker over an Outbox whose one notifier is a FakeNotifier
+// named "fake", logging into a string.
+class FakeDelivery {
+ public:
+  explicit FakeDelivery(Outbox& outbox) {
+    auto fake = std::make_unique<FakeNotifier>();
+    notifier_ = fake.get();
+    notifiers_["fake"] = std::move(fake);
+    worker_ =
+        std::make_unique<DeliveryWorker>(outbox.store(), notifiers_, log_);
+  }
+
+  FakeNotifier& notifier() { return *notifier_; }
+  DeliveryWorker& worker() { return *worker_; }
+  std::string log() const { return log_.str(); }
+
+ private:
+  FakeNotifier* notifier_ = nullptr;
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers_;
+  std::ostringstream log_;
+  std::unique_ptr<DeliveryWorker> worker_;
+};
+
 DeliveryCounts Run(DeliveryWorker& worker, std::int64_t now) {
   auto counts = worker.DeliverDue(now);
   REQUIRE(counts.ok());
@@ -201,12 +224,9 @@ TEST_CASE("DeliveryWorker sends due deliveries and marks them sent",
           "[alerts]") {
   Outbox outbox;
   const std::vector<Alert> alerts = outbox.Record({"a1", "a2"}, {"fake"});
-  auto fake = std::make_unique<FakeNotifier>();
-  FakeNotifier& notifier = *fake;
-  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
-  notifiers["fake"] = std::move(fake);
-  std::ostringstream log;
-  DeliveryWorker worker(outbox.store(), notifiers, log);
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
+  DeliveryWorker& worker = harness.worker();
 
   const DeliveryCounts counts = Run(worker, kNow);
   CHECK(counts.sent == 2);
@@ -219,7 +239,7 @@ TEST_CASE("DeliveryWorker sends due deliveries and marks them sent",
   CHECK(notifier.calls[1].delivery_id == alerts[1].deliveries[0].id);
   CHECK(outbox.Find(alerts[0].deliveries[0].id).state == DeliveryState::kSent);
   CHECK(outbox.Find(alerts[1].deliveries[0].id).state == DeliveryState::kSent);
-  CHECK(log.str().empty());
+  CHECK(harness.log().empty());
 
   // Nothing left: a second round delivers nothing again.
   const DeliveryCounts again = Run(worker, kNow + 3600);
@@ -230,12 +250,9 @@ TEST_CASE("DeliveryWorker sends due deliveries and marks them sent",
 TEST_CASE("DeliveryWorker leaves deliveries that are not yet due", "[alerts]") {
   Outbox outbox;
   outbox.Record({"a1"}, {"fake"}, kNow + 100);
-  auto fake = std::make_unique<FakeNotifier>();
-  FakeNotifier& notifier = *fake;
-  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
-  notifiers["fake"] = std::move(fake);
-  std::ostringstream log;
-  DeliveryWorker worker(outbox.store(), notifiers, log);
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
+  DeliveryWorker& worker = harness.worker();
   CHECK(Run(worker, kNow).sent == 0);
   CHECK(notifier.calls.empty());
   CHECK(Run(worker, kNow + 100).sent == 1);
@@ -246,14 +263,11 @@ TEST_CASE("DeliveryWorker retries a transient failure on schedule",
   Outbox outbox;
   const std::vector<Alert> alerts = outbox.Record({"a1"}, {"fake"});
   const long long id = alerts[0].deliveries[0].id;
-  auto fake = std::make_unique<FakeNotifier>();
-  FakeNotifier& notifier = *fake;
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
   notifier.script = {Transient("HTTP status 503\r\nInjected: header"),
                      Transient("timeout")};
-  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
-  notifiers["fake"] = std::move(fake);
-  std::ostringstream log;
-  DeliveryWorker worker(outbox.store(), notifiers, log);
+  DeliveryWorker& worker = harness.worker();
 
   DeliveryCounts counts = Run(worker, kNow);
   CHECK(counts.retrying == 1);
@@ -265,7 +279,7 @@ TEST_CASE("DeliveryWorker retries a transient failure on schedule",
   CHECK(delivery.next_attempt_at == kNow + 10);
   CHECK(delivery.last_error == "HTTP status 503\r\nInjected: header");
   // One log line, with the server's text made single-line.
-  const std::string line = log.str();
+  const std::string line = harness.log();
   CHECK(std::count(line.begin(), line.end(), '\n') == 1);
   CHECK_THAT(line, Catch::Contains("delivery " + std::to_string(id)));
   CHECK_THAT(line, Catch::Contains("via \"fake\" failed: HTTP status 503  "
@@ -296,12 +310,9 @@ TEST_CASE("DeliveryWorker retries a transient failure on schedule",
 TEST_CASE("DeliveryWorker honours a later Retry-After", "[alerts]") {
   Outbox outbox;
   const std::vector<Alert> alerts = outbox.Record({"a1"}, {"fake"});
-  auto fake = std::make_unique<FakeNotifier>();
-  fake->script = {Transient("HTTP status 429", kNow + 600)};
-  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
-  notifiers["fake"] = std::move(fake);
-  std::ostringstream log;
-  DeliveryWorker worker(outbox.store(), notifiers, log);
+  FakeDelivery harness(outbox);
+  harness.notifier().script = {Transient("HTTP status 429", kNow + 600)};
+  DeliveryWorker& worker = harness.worker();
   CHECK(Run(worker, kNow).retrying == 1);
   CHECK(outbox.Find(alerts[0].deliveries[0].id).next_attempt_at == kNow + 600);
 }
@@ -310,13 +321,10 @@ TEST_CASE("DeliveryWorker gives up on a permanent failure", "[alerts]") {
   Outbox outbox;
   const std::vector<Alert> alerts = outbox.Record({"a1"}, {"fake"});
   const long long id = alerts[0].deliveries[0].id;
-  auto fake = std::make_unique<FakeNotifier>();
-  FakeNotifier& notifier = *fake;
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
   notifier.script = {Permanent("HTTP status 410")};
-  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
-  notifiers["fake"] = std::move(fake);
-  std::ostringstream log;
-  DeliveryWorker worker(outbox.store(), notifiers, log);
+  DeliveryWorker& worker = harness.worker();
 
   const DeliveryCounts counts = Run(worker, kNow);
   CHECK(counts.dead == 1);
@@ -326,7 +334,7 @@ TEST_CASE("DeliveryWorker gives up on a permanent failure", "[alerts]") {
   CHECK(delivery.state == DeliveryState::kDead);
   CHECK(delivery.attempts == 1);
   CHECK(delivery.last_error == "HTTP status 410");
-  CHECK_THAT(log.str(), Catch::Contains("HTTP status 410 (gave up)"));
+  CHECK_THAT(harness.log(), Catch::Contains("HTTP status 410 (gave up)"));
 
   Run(worker, kNow + 100'000);
   CHECK(notifier.calls.size() == 1);
@@ -337,13 +345,10 @@ TEST_CASE("DeliveryWorker gives up after the last scheduled retry",
   Outbox outbox;
   const std::vector<Alert> alerts = outbox.Record({"a1"}, {"fake"});
   const long long id = alerts[0].deliveries[0].id;
-  auto fake = std::make_unique<FakeNotifier>();
-  FakeNotifier& notifier = *fake;
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
   for (int i = 0; i < 20; ++i) notifier.script.push_back(Transient("down"));
-  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
-  notifiers["fake"] = std::move(fake);
-  std::ostringstream log;
-  DeliveryWorker worker(outbox.store(), notifiers, log);
+  DeliveryWorker& worker = harness.worker();
 
   std::int64_t now = kNow;
   for (int attempt = 1; attempt <= 8; ++attempt) {
@@ -388,12 +393,9 @@ TEST_CASE("Waiting deliveries do not starve deliverable ones", "[alerts]") {
   for (int i = 0; i < 300; ++i) articles.push_back("old-" + std::to_string(i));
   outbox.Record(articles, {"email"}, kNow);
   const std::vector<Alert> fresh = outbox.Record({"new"}, {"fake"}, kNow + 1);
-  auto fake = std::make_unique<FakeNotifier>();
-  FakeNotifier& notifier = *fake;
-  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
-  notifiers["fake"] = std::move(fake);
-  std::ostringstream log;
-  DeliveryWorker worker(outbox.store(), notifiers, log);
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
+  DeliveryWorker& worker = harness.worker();
 
   const DeliveryCounts counts = Run(worker, kNow + 10);
   CHECK(counts.sent == 1);
@@ -407,12 +409,9 @@ TEST_CASE("DeliverDue drains more than one page of due deliveries",
   std::vector<std::string> articles;
   for (int i = 0; i < 600; ++i) articles.push_back("a" + std::to_string(i));
   outbox.Record(articles, {"fake"});
-  auto fake = std::make_unique<FakeNotifier>();
-  FakeNotifier& notifier = *fake;
-  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
-  notifiers["fake"] = std::move(fake);
-  std::ostringstream log;
-  DeliveryWorker worker(outbox.store(), notifiers, log);
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
+  DeliveryWorker& worker = harness.worker();
   CHECK(Run(worker, kNow).sent == 600);
   CHECK(notifier.calls.size() == 600);
 }
