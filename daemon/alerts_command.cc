@@ -94,12 +94,7 @@ int AlertsCommand(const CommandContext& context,
     query.limit = number.value();
   }
   const config::LoadedConfig loaded = config::LoadConfig(context.config_path);
-  if (!loaded.errors.empty()) {
-    for (const config::Error& error : loaded.errors) {
-      context.err << "error: " << error.ToString() << "\n";
-    }
-    return kExitUsage;
-  }
+  if (!ReportConfigErrors(context, loaded)) return kExitUsage;
   if (query.search_name &&
       std::none_of(loaded.config.searches.begin(), loaded.config.searches.end(),
                    [&](const config::Search& search) {

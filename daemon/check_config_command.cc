@@ -28,10 +28,7 @@ int CheckConfigCommand(const CommandContext& context,
     return kExitUsage;
   }
   const config::LoadedConfig loaded = LoadValidatedConfig(context.config_path);
-  if (!loaded.errors.empty()) {
-    for (const config::Error& error : loaded.errors) {
-      context.err << "error: " << error.ToString() << "\n";
-    }
+  if (!ReportConfigErrors(context, loaded)) {
     context.err << loaded.errors.size() << " error(s) in "
                 << context.config_path.string() << "\n";
     return kExitUsage;

@@ -26,6 +26,11 @@ struct CommandContext {
 // Loads the config and checks it whole: the schema and every saved query.
 config::LoadedConfig LoadValidatedConfig(const std::filesystem::path& path);
 
+// Writes each error of `loaded` to context.err as an "error: " line.
+// Returns true when there were none, so the command can go on.
+bool ReportConfigErrors(const CommandContext& context,
+                        const config::LoadedConfig& loaded);
+
 int RunCommand(const CommandContext& context,
                const std::vector<std::string>& args);
 int SearchCommand(const CommandContext& context,

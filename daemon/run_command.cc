@@ -129,10 +129,7 @@ int RunCommand(const CommandContext& context,
   ShutdownSignals signals;
 
   const config::LoadedConfig loaded = LoadValidatedConfig(context.config_path);
-  if (!loaded.errors.empty()) {
-    for (const config::Error& error : loaded.errors) {
-      context.err << "error: " << error.ToString() << "\n";
-    }
+  if (!ReportConfigErrors(context, loaded)) {
     context.err << "newswatch: refusing to start with an invalid config\n";
     return kExitUsage;
   }

@@ -88,12 +88,7 @@ int SearchCommand(const CommandContext& context,
   }
 
   const config::LoadedConfig loaded = config::LoadConfig(context.config_path);
-  if (!loaded.errors.empty()) {
-    for (const config::Error& error : loaded.errors) {
-      context.err << "error: " << error.ToString() << "\n";
-    }
-    return kExitUsage;
-  }
+  if (!ReportConfigErrors(context, loaded)) return kExitUsage;
   auto index =
       indexer::Index::OpenReadOnly(IndexDirectory(loaded.config.data_dir));
   if (!index.ok()) {

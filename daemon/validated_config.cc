@@ -12,4 +12,12 @@ config::LoadedConfig LoadValidatedConfig(const std::filesystem::path& path) {
   return loaded;
 }
 
+bool ReportConfigErrors(const CommandContext& context,
+                        const config::LoadedConfig& loaded) {
+  for (const config::Error& error : loaded.errors) {
+    context.err << "error: " << error.ToString() << "\n";
+  }
+  return loaded.errors.empty();
+}
+
 }  // namespace newswatch::daemon
