@@ -20,6 +20,9 @@ struct AlertContent {
   std::string feed_url;
   std::string snippet;
   std::int64_t published = 0;  // Unix seconds, UTC.
+  // The query's words that this article matched, as the query wrote them
+  // (lowercased), for "why did this fire" in the message.
+  std::vector<std::string> matched_terms;
 };
 
 // An alert about to be recorded, with the notifiers of its search.

@@ -21,6 +21,10 @@ inline constexpr long kDefaultMaxBodyBytes = 10L * 1024 * 1024;
 inline constexpr Seconds kDefaultFetchTimeout{60};
 inline constexpr Seconds kMaxFetchTimeout{10 * 60};
 inline constexpr Seconds kDefaultWebhookTimeout{10};
+inline constexpr Seconds kDefaultSmtpTimeout{30};
+inline constexpr Seconds kMaxNotifierTimeout{5 * 60};
+inline constexpr Seconds kDefaultDigestEvery{60 * 60};
+inline constexpr Seconds kMinDigestEvery{60};
 
 struct Feed {
   std::string url;   // As configured; relative file: URLs already resolved.
@@ -28,10 +32,31 @@ struct Feed {
   Seconds interval = kDefaultFeedInterval;
 };
 
+// When a digest goes out: every `every` (aligned to multiples of it since
+// the Unix epoch, so "1h" means on the hour), or daily at a local time of
+// day in the config's time_zone.
+struct DigestSchedule {
+  enum class Kind { kEvery, kDaily };
+  Kind kind = Kind::kEvery;
+  Seconds every = kDefaultDigestEvery;  // kEvery.
+  int minute_of_day = 0;                // kDaily: 0..1439, local time.
+};
+
+enum class DeliveryMode { kImmediate, kDigest };
+
 struct Search {
   std::string name;
   std::string query;                // Validated by the indexer's strict parser.
   std::vector<std::string> notify;  // Notifier names; each one exists.
+  // "immediate": one message per alert as it fires. "digest": alerts wait
+  // for the next digest time and go out as one message.
+  DeliveryMode delivery = DeliveryMode::kImmediate;
+  // When digests go out (for kDigest, and for alerts held back by
+  // max_per_hour).
+  DigestSchedule digest_every;
+  // 0: no limit. Otherwise alerts beyond this many in the last hour wait for
+  // the next digest instead of flooding the receiver.
+  int max_per_hour = 0;
   // Where the query was written ("newswatch.toml:12: search[1].query"), for
   // errors found after loading.
   std::string location = {};
@@ -43,9 +68,11 @@ struct EmailSettings {
   std::string smtp_url;  // smtp:// or smtps://
   std::string from;
   std::vector<std::string> to;
-  bool starttls = false;
+  bool starttls = false;  // Require STARTTLS on smtp://.
   std::string username;
   std::filesystem::path password_file;  // Read at send time, never logged.
+  std::filesystem::path ca_file;  // PEM CAs to trust instead of the system's.
+  Seconds timeout = kDefaultSmtpTimeout;
 };
 
 struct WebhookSettings {
@@ -54,6 +81,7 @@ struct WebhookSettings {
   std::string format = "generic";
   std::map<std::string, std::string> headers;
   Seconds timeout = kDefaultWebhookTimeout;
+  std::filesystem::path ca_file;  // PEM CAs to trust instead of the system's.
 };
 
 struct Notifier {
@@ -72,6 +100,8 @@ struct FetchSettings {
 struct Config {
   std::filesystem::path source_path;  // The file this was loaded from.
   std::filesystem::path data_dir;     // Absolute.
+  // The IANA time zone ("Europe/Berlin") of daily digest times.
+  std::string time_zone = "UTC";
   FetchSettings fetch;
   std::vector<Feed> feeds;
   std::vector<Search> searches;
