@@ -3,6 +3,7 @@
 #define NEWSWATCH_ALERTS_ALERT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,21 @@ struct AlertContent {
   std::vector<std::string> matched_terms;
 };
 
+// How the deliveries of a new alert go out, from its search's policy.
+struct DeliveryPlan {
+  // Set for delivery = "digest": the deliveries wait until then.
+  std::optional<std::int64_t> digest_at;
+  // 0: no limit. Otherwise, once this many alerts of the search went out
+  // alone in the last hour, further ones wait for `overflow_digest_at`.
+  int max_per_hour = 0;
+  std::int64_t overflow_digest_at = 0;
+};
+
 // An alert about to be recorded, with the notifiers of its search.
 struct NewAlert {
   AlertContent content;
   std::vector<std::string> notifiers;
+  DeliveryPlan plan;
 };
 
 enum class DeliveryState { kPending, kSent, kDead };
@@ -43,6 +55,12 @@ struct Delivery {
   int attempts = 0;
   std::string last_error;
   std::int64_t next_attempt_at = 0;
+  // Waits for a digest (its search's delivery = "digest", or it fired beyond
+  // max_per_hour) rather than going out alone.
+  bool held = false;
+  // The digest message it went out in (0: none yet); all deliveries of one
+  // digest are sent, retried and marked together.
+  long long digest_id = 0;
 };
 
 struct Alert {

@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
+#include <random>
 
 namespace newswatch::alerts {
 namespace {
@@ -30,7 +32,21 @@ constexpr const char* kSchema[] = {
          published   INTEGER NOT NULL,
          fired_at    INTEGER NOT NULL,
          batch_id    INTEGER NOT NULL REFERENCES batches(id),
+         matched_terms TEXT NOT NULL DEFAULT '[]',
          UNIQUE (search, article_id)))",
+    R"(CREATE TABLE IF NOT EXISTS digests (
+         id          INTEGER PRIMARY KEY,
+         search      TEXT NOT NULL,
+         notifier    TEXT NOT NULL,
+         created_at  INTEGER NOT NULL))",
+    R"(CREATE TABLE IF NOT EXISTS meta (
+         key   TEXT PRIMARY KEY,
+         value TEXT NOT NULL))",
+    R"(CREATE TABLE IF NOT EXISTS disabled_notifiers (
+         name         TEXT PRIMARY KEY,
+         destination  TEXT NOT NULL,
+         reason       TEXT NOT NULL,
+         disabled_at  INTEGER NOT NULL))",
     R"(CREATE TABLE IF NOT EXISTS deliveries (
          id              INTEGER PRIMARY KEY,
          alert_id        INTEGER NOT NULL REFERENCES alerts(id),
@@ -41,18 +57,113 @@ constexpr const char* kSchema[] = {
          last_error      TEXT NOT NULL DEFAULT '',
          next_attempt_at INTEGER NOT NULL,
          sent_at         INTEGER,
+         held            INTEGER NOT NULL DEFAULT 0,
+         digest_id       INTEGER REFERENCES digests(id),
          UNIQUE (alert_id, notifier)))",
     "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, "
     "next_attempt_at)",
     "CREATE INDEX IF NOT EXISTS alerts_fired ON alerts (fired_at)",
+    // max_per_hour counts a search's recent alerts.
+    "CREATE INDEX IF NOT EXISTS alerts_search_fired ON alerts (search, "
+    "fired_at)",
+    "CREATE INDEX IF NOT EXISTS deliveries_digest ON deliveries (digest_id) "
+    "WHERE digest_id IS NOT NULL",
     // Recover() looks for unmatched batches on every pass of the daemon.
     "CREATE INDEX IF NOT EXISTS batches_unmatched ON batches (id) "
     "WHERE matched_at IS NULL",
 };
 
+// Columns added after the first release, for databases created before them:
+// (table, column, definition). CREATE TABLE above has them for new files.
+struct AddedColumn {
+  const char* table;
+  const char* column;
+  const char* definition;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"alerts", "matched_terms", "TEXT NOT NULL DEFAULT '[]'"},
+    {"deliveries", "held", "INTEGER NOT NULL DEFAULT 0"},
+    {"deliveries", "digest_id", "INTEGER REFERENCES digests(id)"},
+};
+
+bool HasColumn(SQLite::Database& db, const std::string& table,
+               const std::string& column) {
+  SQLite::Statement info(db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+  info.bind(1, table);
+  info.bind(2, column);
+  return info.executeStep();
+}
+
+// Creates the schema, or brings an older one up to date, in one transaction.
+void CreateOrMigrate(SQLite::Database& db) {
+  SQLite::Transaction transaction(db);
+  for (const char* statement : kSchema) {
+    // The indexes name columns that an old table may lack: add those first.
+    if (std::string(statement).rfind("CREATE INDEX", 0) == 0) {
+      for (const AddedColumn& added : kAddedColumns) {
+        if (!HasColumn(db, added.table, added.column)) {
+          db.exec(std::string("ALTER TABLE ") + added.table + " ADD COLUMN " +
+                  added.column + " " + added.definition);
+        }
+      }
+    }
+    db.exec(statement);
+  }
+  // The installation's id, made once.
+  SQLite::Statement instance(
+      db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('instance_id', ?)");
+  std::random_device random;
+  std::uniform_int_distribution<unsigned> hex_digit(0, 15);
+  std::string id;
+  for (int i = 0; i < 16; ++i) id += "0123456789abcdef"[hex_digit(random)];
+  instance.bind(1, id);
+  instance.exec();
+  transaction.commit();
+}
+
+// Empty for a database from before instance ids, opened read-only.
+std::string ReadInstanceId(SQLite::Database& db) {
+  if (!db.tableExists("meta")) return "";
+  SQLite::Statement row(db,
+                        "SELECT value FROM meta WHERE key = 'instance_id'");
+  return row.executeStep() ? row.getColumn(0).getString() : "";
+}
+
+std::string EncodeTerms(const std::vector<std::string>& terms) {
+  return nlohmann::json(terms).dump(-1, ' ', false,
+                                    nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::string> DecodeTerms(const std::string& text) {
+  const nlohmann::json terms = nlohmann::json::parse(text, nullptr, false);
+  std::vector<std::string> decoded;
+  if (!terms.is_array()) return decoded;
+  for (const nlohmann::json& term : terms) {
+    if (term.is_string()) decoded.push_back(term.get<std::string>());
+  }
+  return decoded;
+}
+
+// "?, ?, ?" for `count` parameters.
+std::string Placeholders(size_t count) {
+  std::string placeholders;
+  for (size_t i = 0; i < count; ++i) placeholders += i == 0 ? "?" : ", ?";
+  return placeholders;
+}
+
+// "1,2,3": ids are integers we format ourselves, so splicing them is safe.
+std::string IdList(const std::vector<long long>& ids) {
+  std::string list;
+  for (long long id : ids) {
+    if (!list.empty()) list += ",";
+    list += std::to_string(id);
+  }
+  return list;
+}
+
 constexpr const char* kAlertColumns =
     "a.id, a.search, a.article_id, a.query, a.title, a.url, a.feed, "
-    "a.feed_url, a.snippet, a.published, a.fired_at";
+    "a.feed_url, a.snippet, a.published, a.fired_at, a.matched_terms";
 
 Alert ReadAlert(SQLite::Statement& row, int first = 0) {
   Alert alert;
@@ -67,12 +178,14 @@ Alert ReadAlert(SQLite::Statement& row, int first = 0) {
   alert.content.snippet = row.getColumn(first + 8).getString();
   alert.content.published = row.getColumn(first + 9).getInt64();
   alert.fired_at = row.getColumn(first + 10).getInt64();
+  alert.content.matched_terms = DecodeTerms(row.getColumn(first + 11).getString());
   return alert;
 }
 
 constexpr const char* kDeliveryColumns =
     "d.id, d.alert_id, d.notifier, d.state, d.attempts, d.last_error, "
-    "d.next_attempt_at";
+    "d.next_attempt_at, d.held, IFNULL(d.digest_id, 0)";
+constexpr int kDeliveryColumnCount = 9;
 
 DeliveryState ParseState(const std::string& state) {
   if (state == "sent") return DeliveryState::kSent;
@@ -89,6 +202,8 @@ Delivery ReadDelivery(SQLite::Statement& row, int first = 0) {
   delivery.attempts = row.getColumn(first + 4).getInt();
   delivery.last_error = row.getColumn(first + 5).getString();
   delivery.next_attempt_at = row.getColumn(first + 6).getInt64();
+  delivery.held = row.getColumn(first + 7).getInt() != 0;
+  delivery.digest_id = row.getColumn(first + 8).getInt64();
   return delivery;
 }
 
@@ -106,9 +221,16 @@ const char* DeliveryStateName(DeliveryState state) {
   return "pending";
 }
 
+std::vector<long long> DueMessage::DeliveryIds() const {
+  std::vector<long long> ids;
+  for (const DueDelivery& part : parts) ids.push_back(part.delivery.id);
+  return ids;
+}
+
 struct AlertStore::Impl {
   fs::path file;
   std::unique_ptr<SQLite::Database> db;
+  std::string instance_id;
 
   // Runs `work`, turning SQLite's exceptions into Errors; a busy database is
   // transient, anything else fatal (the store is unusable).
@@ -128,16 +250,14 @@ struct AlertStore::Impl {
   void AttachDeliveries(std::vector<Alert>& alerts) {
     if (alerts.empty()) return;
     std::map<long long, Alert*> by_id;
-    std::string ids;
+    std::vector<long long> ids;
     for (Alert& alert : alerts) {
       by_id[alert.id] = &alert;
-      if (!ids.empty()) ids += ",";
-      ids += std::to_string(alert.id);
+      ids.push_back(alert.id);
     }
-    // The ids are integers we formatted ourselves, so splicing them is safe.
     SQLite::Statement rows(*db, std::string("SELECT ") + kDeliveryColumns +
                                     " FROM deliveries d WHERE d.alert_id IN (" +
-                                    ids + ") ORDER BY d.id");
+                                    IdList(ids) + ") ORDER BY d.id");
     while (rows.executeStep()) {
       Delivery delivery = ReadDelivery(rows);
       by_id[delivery.alert_id]->deliveries.push_back(std::move(delivery));
@@ -169,12 +289,14 @@ config::Result<std::unique_ptr<AlertStore>> AlertStore::Open(
       // matched. One fsync per batch is small beside Xapian's commit.
       impl->db->exec("PRAGMA synchronous=FULL");
       impl->db->exec("PRAGMA foreign_keys=ON");
-      for (const char* statement : kSchema) impl->db->exec(statement);
+      impl->db->setBusyTimeout(5000);
+      CreateOrMigrate(*impl->db);
     } else {
       impl->db = std::make_unique<SQLite::Database>(file.string(),
                                                     SQLite::OPEN_READONLY);
+      impl->db->setBusyTimeout(5000);
     }
-    impl->db->setBusyTimeout(5000);
+    impl->instance_id = ReadInstanceId(*impl->db);
   } catch (const SQLite::Exception& error) {
     return config::Error::Fatal("database " + file.string(), error.what());
   } catch (const fs::filesystem_error& error) {
@@ -228,16 +350,39 @@ config::Result<std::vector<Alert>> AlertStore::RecordBatch(
     SQLite::Statement insert_alert(
         *impl_->db,
         "INSERT INTO alerts (search, article_id, query, title, url, feed, "
-        "feed_url, snippet, published, fired_at, batch_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "feed_url, snippet, published, fired_at, batch_id, matched_terms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (search, article_id) DO NOTHING");
     SQLite::Statement insert_delivery(
         *impl_->db,
-        "INSERT INTO deliveries (alert_id, notifier, next_attempt_at) "
-        "VALUES (?, ?, ?) ON CONFLICT (alert_id, notifier) DO NOTHING");
+        "INSERT INTO deliveries (alert_id, notifier, next_attempt_at, held) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (alert_id, notifier) DO NOTHING");
+    // Alerts of a search that went out alone (not held) in the last hour,
+    // for max_per_hour; counts the alerts recorded earlier in this batch too.
+    SQLite::Statement sent_alone(
+        *impl_->db,
+        "SELECT COUNT(*) FROM alerts a WHERE a.search = ? AND a.fired_at > ? "
+        "AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id "
+        "AND d.held = 0)");
     std::vector<Alert> recorded;
     for (const NewAlert& new_alert : alerts) {
       const AlertContent& content = new_alert.content;
+      const DeliveryPlan& plan = new_alert.plan;
+      std::int64_t due = now;
+      bool held = false;
+      if (plan.digest_at) {
+        due = *plan.digest_at;
+        held = true;
+      } else if (plan.max_per_hour > 0 && !new_alert.notifiers.empty()) {
+        sent_alone.reset();
+        sent_alone.bind(1, content.search_name);
+        sent_alone.bind(2, static_cast<int64_t>(now - 3600));
+        sent_alone.executeStep();
+        if (sent_alone.getColumn(0).getInt64() >= plan.max_per_hour) {
+          due = plan.overflow_digest_at;
+          held = true;
+        }
+      }
       insert_alert.reset();
       insert_alert.bind(1, content.search_name);
       insert_alert.bind(2, content.article_id);
@@ -250,6 +395,7 @@ config::Result<std::vector<Alert>> AlertStore::RecordBatch(
       insert_alert.bind(9, static_cast<int64_t>(content.published));
       insert_alert.bind(10, static_cast<int64_t>(now));
       insert_alert.bind(11, static_cast<int64_t>(batch_id));
+      insert_alert.bind(12, EncodeTerms(content.matched_terms));
       if (insert_alert.exec() == 0) continue;  // Fired before: never again.
       Alert alert;
       alert.id = impl_->db->getLastInsertRowid();
@@ -259,13 +405,15 @@ config::Result<std::vector<Alert>> AlertStore::RecordBatch(
         insert_delivery.reset();
         insert_delivery.bind(1, static_cast<int64_t>(alert.id));
         insert_delivery.bind(2, notifier);
-        insert_delivery.bind(3, static_cast<int64_t>(now));
+        insert_delivery.bind(3, static_cast<int64_t>(due));
+        insert_delivery.bind(4, held ? 1 : 0);
         if (insert_delivery.exec() == 0) continue;  // Listed twice.
         Delivery delivery;
         delivery.id = impl_->db->getLastInsertRowid();
         delivery.alert_id = alert.id;
         delivery.notifier = notifier;
-        delivery.next_attempt_at = now;
+        delivery.next_attempt_at = due;
+        delivery.held = held;
         alert.deliveries.push_back(std::move(delivery));
       }
       recorded.push_back(std::move(alert));
@@ -283,12 +431,21 @@ config::Result<std::vector<Alert>> AlertStore::RecordBatch(
 config::Result<std::vector<Alert>> AlertStore::ListAlerts(
     const AlertQuery& query) {
   return impl_->Guard([&]() -> config::Result<std::vector<Alert>> {
-    std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts a";
-    if (query.search_name) sql += " WHERE a.search = ?";
+    std::string sql = std::string("SELECT ") + kAlertColumns +
+                      " FROM alerts a WHERE 1";
+    if (query.search_name) sql += " AND a.search = ?";
+    if (query.delivery_state) {
+      sql +=
+          " AND EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = a.id "
+          "AND d.state = ?)";
+    }
     sql += " ORDER BY a.fired_at DESC, a.id DESC LIMIT ?";
     SQLite::Statement rows(*impl_->db, sql);
     int parameter = 1;
     if (query.search_name) rows.bind(parameter++, *query.search_name);
+    if (query.delivery_state) {
+      rows.bind(parameter++, DeliveryStateName(*query.delivery_state));
+    }
     rows.bind(parameter, static_cast<int64_t>(query.limit));
     std::vector<Alert> alerts;
     while (rows.executeStep()) alerts.push_back(ReadAlert(rows));
@@ -297,62 +454,158 @@ config::Result<std::vector<Alert>> AlertStore::ListAlerts(
   });
 }
 
-config::Result<std::vector<DueDelivery>> AlertStore::DueDeliveries(
+config::Result<std::vector<DueMessage>> AlertStore::DueMessages(
     std::int64_t now, size_t limit, const std::vector<std::string>& notifiers) {
-  if (notifiers.empty()) return std::vector<DueDelivery>{};
-  return impl_->Guard([&]() -> config::Result<std::vector<DueDelivery>> {
-    std::string placeholders;
-    for (size_t i = 0; i < notifiers.size(); ++i) {
-      placeholders += i == 0 ? "?" : ", ?";
+  if (notifiers.empty()) return std::vector<DueMessage>{};
+  return impl_->Guard([&]() -> config::Result<std::vector<DueMessage>> {
+    SQLite::Database& db = *impl_->db;
+    const std::string in_notifiers =
+        " AND d.notifier IN (" + Placeholders(notifiers.size()) + ")";
+    auto bind_notifiers = [&](SQLite::Statement& statement, int first) {
+      for (const std::string& notifier : notifiers) {
+        statement.bind(first++, notifier);
+      }
+      return first;
+    };
+
+    // Gather held deliveries whose time has come into digests, one per
+    // (search, notifier) and at most kMaxAlertsPerDigest alerts each, in one
+    // transaction: a crash leaves either no digest or a whole one.
+    {
+      SQLite::Transaction transaction(db);
+      SQLite::Statement groups(
+          db,
+          "SELECT DISTINCT a.search, d.notifier FROM deliveries d JOIN alerts "
+          "a ON a.id = d.alert_id WHERE d.state = 'pending' AND d.held = 1 "
+          "AND d.digest_id IS NULL AND d.next_attempt_at <= ?" +
+              in_notifiers);
+      groups.bind(1, static_cast<int64_t>(now));
+      bind_notifiers(groups, 2);
+      std::vector<std::pair<std::string, std::string>> pending_groups;
+      while (groups.executeStep()) {
+        pending_groups.emplace_back(groups.getColumn(0).getString(),
+                                    groups.getColumn(1).getString());
+      }
+      SQLite::Statement insert_digest(
+          db,
+          "INSERT INTO digests (search, notifier, created_at) VALUES (?, ?, "
+          "?)");
+      SQLite::Statement assign(
+          db,
+          "UPDATE deliveries SET digest_id = ?1 WHERE id IN (SELECT d.id FROM "
+          "deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.state = "
+          "'pending' AND d.held = 1 AND d.digest_id IS NULL AND "
+          "d.next_attempt_at <= ?2 AND a.search = ?3 AND d.notifier = ?4 "
+          "ORDER BY d.id LIMIT ?5)");
+      for (const auto& [search, notifier] : pending_groups) {
+        while (true) {
+          insert_digest.reset();
+          insert_digest.bind(1, search);
+          insert_digest.bind(2, notifier);
+          insert_digest.bind(3, static_cast<int64_t>(now));
+          insert_digest.exec();
+          const long long digest_id = db.getLastInsertRowid();
+          assign.reset();
+          assign.bind(1, static_cast<int64_t>(digest_id));
+          assign.bind(2, static_cast<int64_t>(now));
+          assign.bind(3, search);
+          assign.bind(4, notifier);
+          assign.bind(5, static_cast<int64_t>(kMaxAlertsPerDigest));
+          if (static_cast<size_t>(assign.exec()) < kMaxAlertsPerDigest) break;
+        }
+      }
+      transaction.commit();
     }
-    SQLite::Statement rows(
-        *impl_->db, std::string("SELECT ") + kDeliveryColumns + ", " +
-                        kAlertColumns +
-                        " FROM deliveries d JOIN alerts a ON a.id = d.alert_id"
-                        " WHERE d.state = 'pending' AND d.next_attempt_at <= ?"
-                        " AND d.notifier IN (" +
-                        placeholders +
-                        ")"
-                        " ORDER BY d.next_attempt_at, d.id LIMIT ?");
-    int parameter = 1;
-    rows.bind(parameter++, static_cast<int64_t>(now));
-    for (const std::string& notifier : notifiers) {
-      rows.bind(parameter++, notifier);
+
+    // The heads of the due messages: single deliveries by their id, digests
+    // by their lowest pending delivery.
+    SQLite::Statement heads(
+        db,
+        "SELECT IFNULL(d.digest_id, 0), MIN(d.id), MIN(d.next_attempt_at) "
+        "FROM deliveries d WHERE d.state = 'pending' AND d.next_attempt_at <= "
+        "? AND (d.held = 0 OR d.digest_id IS NOT NULL)" +
+            in_notifiers +
+            " GROUP BY IFNULL(d.digest_id, -d.id) ORDER BY 3, 2 LIMIT ?");
+    heads.bind(1, static_cast<int64_t>(now));
+    heads.bind(bind_notifiers(heads, 2), static_cast<int64_t>(limit));
+    std::vector<std::pair<long long, long long>> due_heads;
+    while (heads.executeStep()) {
+      due_heads.emplace_back(heads.getColumn(0).getInt64(),
+                             heads.getColumn(1).getInt64());
     }
-    rows.bind(parameter, static_cast<int64_t>(limit));
-    std::vector<DueDelivery> due;
-    while (rows.executeStep()) {
-      DueDelivery item;
-      item.delivery = ReadDelivery(rows);
-      item.alert = ReadAlert(rows, 7);
-      due.push_back(std::move(item));
+
+    const std::string select_parts =
+        std::string("SELECT ") + kDeliveryColumns + ", " + kAlertColumns +
+        " FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE ";
+    SQLite::Statement single(db, select_parts + "d.id = ?");
+    SQLite::Statement digest(db, select_parts +
+                                     "d.digest_id = ? AND d.state = 'pending' "
+                                     "ORDER BY a.fired_at, d.id");
+    std::vector<DueMessage> messages;
+    for (const auto& [digest_id, delivery_id] : due_heads) {
+      SQLite::Statement& rows = digest_id != 0 ? digest : single;
+      rows.reset();
+      rows.bind(1, static_cast<int64_t>(digest_id != 0 ? digest_id
+                                                       : delivery_id));
+      DueMessage message;
+      message.digest_id = digest_id;
+      while (rows.executeStep()) {
+        DueDelivery part;
+        part.delivery = ReadDelivery(rows);
+        part.alert = ReadAlert(rows, kDeliveryColumnCount);
+        message.parts.push_back(std::move(part));
+      }
+      if (message.parts.empty()) continue;
+      message.notifier = message.parts.front().delivery.notifier;
+      messages.push_back(std::move(message));
     }
-    return due;
+    return messages;
   });
 }
 
-config::Status AlertStore::MarkSent(long long delivery_id, std::int64_t now) {
+config::Result<std::optional<std::int64_t>> AlertStore::NextDueTime(
+    const std::vector<std::string>& notifiers) {
+  if (notifiers.empty()) return std::optional<std::int64_t>{};
+  return impl_->Guard([&]() -> config::Result<std::optional<std::int64_t>> {
+    SQLite::Statement next(*impl_->db,
+                           "SELECT MIN(d.next_attempt_at) FROM deliveries d "
+                           "WHERE d.state = 'pending' AND d.notifier IN (" +
+                               Placeholders(notifiers.size()) + ")");
+    int parameter = 1;
+    for (const std::string& notifier : notifiers) {
+      next.bind(parameter++, notifier);
+    }
+    if (!next.executeStep() || next.getColumn(0).isNull()) {
+      return std::optional<std::int64_t>{};
+    }
+    return std::optional<std::int64_t>{next.getColumn(0).getInt64()};
+  });
+}
+
+config::Status AlertStore::MarkSent(const std::vector<long long>& delivery_ids,
+                                    std::int64_t now) {
   return impl_->Guard([&]() -> config::Status {
     SQLite::Statement update(
         *impl_->db,
         "UPDATE deliveries SET state = 'sent', attempts = attempts + 1, "
-        "sent_at = ?, last_error = '' WHERE id = ?");
+        "sent_at = ?, last_error = '' WHERE id IN (" +
+            IdList(delivery_ids) + ")");
     update.bind(1, static_cast<int64_t>(now));
-    update.bind(2, static_cast<int64_t>(delivery_id));
     update.exec();
     return config::Ok{};
   });
 }
 
-config::Status AlertStore::MarkFailed(long long delivery_id,
-                                      const std::string& error,
-                                      std::optional<std::int64_t> retry_at) {
+config::Status AlertStore::MarkFailed(
+    const std::vector<long long>& delivery_ids, const std::string& error,
+    std::optional<std::int64_t> retry_at) {
   return impl_->Guard([&]() -> config::Status {
     SQLite::Statement update(
         *impl_->db,
         "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, "
         "state = ?, next_attempt_at = COALESCE(?, next_attempt_at) "
-        "WHERE id = ?");
+        "WHERE id IN (" +
+            IdList(delivery_ids) + ")");
     update.bind(1, error);
     update.bind(2, retry_at ? "pending" : "dead");
     if (retry_at) {
@@ -360,8 +613,72 @@ config::Status AlertStore::MarkFailed(long long delivery_id,
     } else {
       update.bind(3);
     }
-    update.bind(4, static_cast<int64_t>(delivery_id));
     update.exec();
+    return config::Ok{};
+  });
+}
+
+config::Result<int> AlertStore::Requeue(const RequeueTarget& target,
+                                        std::int64_t now) {
+  return impl_->Guard([&]() -> config::Result<int> {
+    std::string sql =
+        "UPDATE deliveries SET state = 'pending', attempts = 0, "
+        "next_attempt_at = ? WHERE state != 'sent'";
+    if (target.alert_id) sql += " AND alert_id = ?";
+    if (target.all_dead) sql += " AND state = 'dead'";
+    SQLite::Statement update(*impl_->db, sql);
+    update.bind(1, static_cast<int64_t>(now));
+    if (target.alert_id) update.bind(2, static_cast<int64_t>(*target.alert_id));
+    return update.exec();
+  });
+}
+
+const std::string& AlertStore::InstanceId() const {
+  return impl_->instance_id;
+}
+
+config::Result<std::map<std::string, std::string>>
+AlertStore::DisabledNotifiers() {
+  return impl_->Guard(
+      [&]() -> config::Result<std::map<std::string, std::string>> {
+        std::map<std::string, std::string> disabled;
+        if (!impl_->db->tableExists("disabled_notifiers")) return disabled;
+        SQLite::Statement rows(
+            *impl_->db, "SELECT name, destination FROM disabled_notifiers");
+        while (rows.executeStep()) {
+          disabled[rows.getColumn(0).getString()] =
+              rows.getColumn(1).getString();
+        }
+        return disabled;
+      });
+}
+
+config::Status AlertStore::DisableNotifier(const std::string& name,
+                                           const std::string& destination,
+                                           const std::string& reason,
+                                           std::int64_t now) {
+  return impl_->Guard([&]() -> config::Status {
+    SQLite::Statement upsert(
+        *impl_->db,
+        "INSERT INTO disabled_notifiers (name, destination, reason, "
+        "disabled_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+        "destination = excluded.destination, reason = excluded.reason, "
+        "disabled_at = excluded.disabled_at");
+    upsert.bind(1, name);
+    upsert.bind(2, destination);
+    upsert.bind(3, reason);
+    upsert.bind(4, static_cast<int64_t>(now));
+    upsert.exec();
+    return config::Ok{};
+  });
+}
+
+config::Status AlertStore::EnableNotifier(const std::string& name) {
+  return impl_->Guard([&]() -> config::Status {
+    SQLite::Statement remove(*impl_->db,
+                             "DELETE FROM disabled_notifiers WHERE name = ?");
+    remove.bind(1, name);
+    remove.exec();
     return config::Ok{};
   });
 }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,8 @@ namespace newswatch::alerts {
 
 struct AlertQuery {
   std::optional<std::string> search_name;
+  // Only alerts with at least one delivery in this state.
+  std::optional<DeliveryState> delivery_state;
   size_t limit = 100;
 };
 
@@ -30,6 +33,25 @@ struct DueDelivery {
   Delivery delivery;
   Alert alert;
 };
+
+// A message due to go out through one notifier: a single delivery, or every
+// pending delivery of one digest.
+struct DueMessage {
+  std::string notifier;
+  long long digest_id = 0;  // 0: a single delivery.
+  std::vector<DueDelivery> parts;
+
+  std::vector<long long> DeliveryIds() const;
+};
+
+// Which deliveries `Requeue` puts back in the queue.
+struct RequeueTarget {
+  std::optional<long long> alert_id;  // This alert's unsent deliveries...
+  bool all_dead = false;              // ...or every dead delivery.
+};
+
+// A digest lists at most this many alerts; more wait for the next one.
+inline constexpr size_t kMaxAlertsPerDigest = 200;
 
 class AlertStore {
  public:
@@ -59,8 +81,9 @@ class AlertStore {
   config::Result<std::vector<long long>> UnmatchedBatches();
 
   // In one transaction: records each alert not recorded before, with one
-  // pending delivery per notifier, and marks the batch matched. Returns the
-  // alerts newly recorded (pairs already present are skipped silently).
+  // pending delivery per notifier (held for a digest as its plan says), and
+  // marks the batch matched. Returns the alerts newly recorded (pairs already
+  // present are skipped silently).
   config::Result<std::vector<Alert>> RecordBatch(
       long long batch_id, const std::vector<NewAlert>& alerts,
       std::int64_t now);
@@ -68,19 +91,46 @@ class AlertStore {
   // Alerts, newest first, each with its deliveries.
   config::Result<std::vector<Alert>> ListAlerts(const AlertQuery& query);
 
-  // Pending deliveries to any of `notifiers` whose time has come, oldest
-  // first. Naming the notifiers keeps deliveries that nobody here can send
-  // from filling every page and starving the rest.
-  config::Result<std::vector<DueDelivery>> DueDeliveries(
+  // The messages due at `now` through any of `notifiers`, oldest first, at
+  // most `limit` of them. Held deliveries whose digest time has come are
+  // first gathered into digests (one per search and notifier, at most
+  // kMaxAlertsPerDigest alerts each), so a digest keeps its id and its
+  // alerts through every retry. Naming the notifiers keeps deliveries that
+  // nobody here can send from filling every page and starving the rest.
+  config::Result<std::vector<DueMessage>> DueMessages(
       std::int64_t now, size_t limit,
       const std::vector<std::string>& notifiers);
 
-  config::Status MarkSent(long long delivery_id, std::int64_t now);
+  // The earliest time a pending delivery through `notifiers` falls due, if
+  // any is pending.
+  config::Result<std::optional<std::int64_t>> NextDueTime(
+      const std::vector<std::string>& notifiers);
 
-  // Records a failed attempt. With a `retry_at` the delivery stays pending
-  // until then; without, it is dead.
-  config::Status MarkFailed(long long delivery_id, const std::string& error,
+  config::Status MarkSent(const std::vector<long long>& delivery_ids,
+                          std::int64_t now);
+
+  // Records a failed attempt of each delivery. With a `retry_at` they stay
+  // pending until then; without, they are dead.
+  config::Status MarkFailed(const std::vector<long long>& delivery_ids,
+                            const std::string& error,
                             std::optional<std::int64_t> retry_at);
+
+  // Puts deliveries back in the queue, due at `now`, with their attempts
+  // counted from zero again. Sent deliveries are never re-sent. Returns how
+  // many were requeued.
+  config::Result<int> Requeue(const RequeueTarget& target, std::int64_t now);
+
+  // A random id made when the database was created: message ids carry it,
+  // so two newswatch installations never send the same id.
+  const std::string& InstanceId() const;
+
+  // Notifiers whose receiver said it is gone (a webhook's 410), by name,
+  // with the destination that said so. Their deliveries stay pending.
+  config::Result<std::map<std::string, std::string>> DisabledNotifiers();
+  config::Status DisableNotifier(const std::string& name,
+                                 const std::string& destination,
+                                 const std::string& reason, std::int64_t now);
+  config::Status EnableNotifier(const std::string& name);
 
  private:
   struct Impl;

@@ -1,57 +1,129 @@
 #include "alerts/delivery_worker.h"
 
 #include "config/text.h"
+#include "config/time_format.h"
 
 namespace newswatch::alerts {
 
 namespace {
-// Deliveries fetched per round; bounds memory however large the backlog.
-constexpr size_t kDeliveryBatch = 256;
+// Messages fetched per round; bounds memory however large the backlog.
+constexpr size_t kMessagesPerPage = 64;
 }  // namespace
 
-config::Result<DeliveryCounts> DeliveryWorker::DeliverDue(std::int64_t now) {
+std::string MessageId(const std::string& instance_id, const DueMessage& due) {
+  return "msg_" + instance_id +
+         (due.digest_id != 0
+              ? "_g" + std::to_string(due.digest_id)
+              : "_d" + std::to_string(due.parts.front().delivery.id));
+}
+
+config::Result<std::vector<std::string>> DeliveryWorker::EnabledNotifiers() {
+  config::Result<std::map<std::string, std::string>> disabled =
+      store_.DisabledNotifiers();
+  if (!disabled.ok()) return disabled.error();
+  std::vector<std::string> enabled;
+  for (const auto& [name, notifier] : notifiers_) {
+    auto found = disabled.value().find(name);
+    if (found == disabled.value().end()) {
+      enabled.push_back(name);
+    } else if (found->second != notifier->Destination()) {
+      config::Status status = store_.EnableNotifier(name);
+      if (!status.ok()) return status.error();
+      log_ << "notifier \"" << config::OneLine(name)
+           << "\": enabled again, its destination changed since it was "
+              "disabled"
+           << std::endl;
+      disabled_.erase(name);
+      enabled.push_back(name);
+    } else if (disabled_.insert(name).second) {
+      log_ << "notifier \"" << config::OneLine(name)
+           << "\" is disabled (its receiver said it is gone); its deliveries "
+              "wait until its destination changes in the config"
+           << std::endl;
+    }
+  }
+  return enabled;
+}
+
+config::Result<DeliveryCounts> DeliveryWorker::DeliverDue(
+    std::int64_t now, const std::function<bool()>& stop) {
   DeliveryCounts counts;
-  std::vector<std::string> available;
-  for (const auto& [name, notifier] : notifiers_) available.push_back(name);
-  // Page by page until drained: every attempt moves its row out of the due
-  // set (sent, dead, or retried later than `now`), so this terminates.
+  // Page by page until drained: every attempt moves its deliveries out of
+  // the due set (sent, dead, retried later than `now`, or waiting on a
+  // notifier that just got disabled), so this terminates.
   while (true) {
-    config::Result<std::vector<DueDelivery>> due =
-        store_.DueDeliveries(now, kDeliveryBatch, available);
+    config::Result<std::vector<std::string>> enabled = EnabledNotifiers();
+    if (!enabled.ok()) return enabled.error();
+    config::Result<std::vector<DueMessage>> due =
+        store_.DueMessages(now, kMessagesPerPage, enabled.value());
     if (!due.ok()) return due.error();
-    config::Status page = DeliverPage(due.value(), now, counts);
-    if (!page.ok()) return page.error();
-    if (due.value().size() < kDeliveryBatch) return counts;
+    bool disabled_in_page = false;
+    for (const DueMessage& message : due.value()) {
+      if (stop && stop()) return counts;
+      if (disabled_.count(message.notifier)) {  // Gone since the page began.
+        disabled_in_page = true;
+        continue;
+      }
+      config::Status sent = Send(message, now, counts);
+      if (!sent.ok()) return sent.error();
+    }
+    // A full page, or one cut short by a notifier that went away, may have
+    // more behind it.
+    if (due.value().size() < kMessagesPerPage && !disabled_in_page) {
+      return counts;
+    }
   }
 }
 
-config::Status DeliveryWorker::DeliverPage(const std::vector<DueDelivery>& due,
-                                           std::int64_t now,
-                                           DeliveryCounts& counts) {
-  for (const DueDelivery& item : due) {
-    Notifier& notifier = *notifiers_.at(item.delivery.notifier);
-    const DeliveryOutcome outcome =
-        notifier.Deliver(item.alert, item.delivery.id);
-    config::Status marked = config::Ok{};
-    if (outcome.kind == DeliveryOutcome::Kind::kSent) {
-      marked = store_.MarkSent(item.delivery.id, now);
-      ++counts.sent;
-    } else {
-      std::optional<std::int64_t> retry_at;
-      if (outcome.kind == DeliveryOutcome::Kind::kTransient) {
-        retry_at = retry_policy_.NextAttempt(item.delivery.attempts + 1, now,
-                                             outcome.retry_after);
-      }
-      marked = store_.MarkFailed(item.delivery.id, outcome.error, retry_at);
-      ++(retry_at ? counts.retrying : counts.dead);
-      log_ << "delivery " << item.delivery.id << " of alert " << item.alert.id
-           << " via \"" << item.delivery.notifier
-           << "\" failed: " << config::OneLine(outcome.error)
-           << (retry_at ? " (will retry)" : " (gave up)") << std::endl;
-    }
-    if (!marked.ok()) return marked.error();
+config::Result<std::optional<std::int64_t>> DeliveryWorker::NextDueTime() {
+  config::Result<std::vector<std::string>> enabled = EnabledNotifiers();
+  if (!enabled.ok()) return enabled.error();
+  return store_.NextDueTime(enabled.value());
+}
+
+config::Status DeliveryWorker::Send(const DueMessage& due, std::int64_t now,
+                                    DeliveryCounts& counts) {
+  Message message;
+  message.id = MessageId(store_.InstanceId(), due);
+  message.digest = due.digest_id != 0;
+  for (const DueDelivery& part : due.parts) message.alerts.push_back(part.alert);
+  const std::vector<long long> ids = due.DeliveryIds();
+  const int deliveries = static_cast<int>(ids.size());
+  Notifier& notifier = *notifiers_.at(due.notifier);
+
+  const DeliveryOutcome outcome = notifier.Deliver(message, now);
+  if (outcome.kind == DeliveryOutcome::Kind::kSent) {
+    counts.sent += deliveries;
+    return store_.MarkSent(ids, now);
   }
-  return config::Ok{};
+  const std::string what = std::string(message.digest ? "digest " : "message ") +
+                           message.id + " (" + std::to_string(deliveries) +
+                           " alert(s)) via \"" + due.notifier + "\"";
+  if (outcome.disable_notifier) {
+    // The delivery itself is not lost: it waits, pending, for the notifier to
+    // be pointed somewhere that answers.
+    counts.waiting += deliveries;
+    log_ << what << " failed: " << config::OneLine(outcome.error)
+         << "; notifier disabled until its destination changes" << std::endl;
+    disabled_.insert(due.notifier);
+    config::Status failed = store_.MarkFailed(ids, outcome.error, now);
+    if (!failed.ok()) return failed;
+    return store_.DisableNotifier(due.notifier, notifier.Destination(),
+                                  outcome.error, now);
+  }
+  std::optional<std::int64_t> retry_at;
+  if (outcome.kind == DeliveryOutcome::Kind::kTransient) {
+    // A digest's deliveries share their attempts; the first one counts.
+    retry_at = retry_policy_.NextAttempt(due.parts.front().delivery.attempts + 1,
+                                         now, outcome.retry_after);
+  }
+  (retry_at ? counts.retrying : counts.dead) += deliveries;
+  log_ << what << " failed: " << config::OneLine(outcome.error)
+       << (retry_at ? " (will retry at " + config::FormatRfc3339(*retry_at) + ")"
+                    : " (gave up: the delivery is dead; `newswatch alerts "
+                      "retry` requeues it)")
+       << std::endl;
+  return store_.MarkFailed(ids, outcome.error, retry_at);
 }
 
 }  // namespace newswatch::alerts

@@ -13,10 +13,12 @@ std::string LogNotifier::FormatLine(const Alert& alert) {
          config::FormatRfc3339(content.published) + ")";
 }
 
-DeliveryOutcome LogNotifier::Deliver(const Alert& alert,
-                                     long long /*delivery_id*/) {
+DeliveryOutcome LogNotifier::Deliver(const Message& message,
+                                     std::int64_t /*now*/) {
   out_.clear();  // A failed write before must not fail this one for good.
-  out_ << FormatLine(alert) << std::endl;  // Flushed: one line per alert, now.
+  for (const Alert& alert : message.alerts) {
+    out_ << FormatLine(alert) << std::endl;  // Flushed: one line, now.
+  }
   if (!out_) {
     return {DeliveryOutcome::Kind::kTransient,
             "notifier \"" + name_ + "\": cannot write the log line",

@@ -3,6 +3,7 @@
 #ifndef NEWSWATCH_ALERTS_LOG_NOTIFIER_H_
 #define NEWSWATCH_ALERTS_LOG_NOTIFIER_H_
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -16,7 +17,8 @@ class LogNotifier : public Notifier {
   LogNotifier(std::string name, std::ostream& out)
       : name_(std::move(name)), out_(out) {}
 
-  DeliveryOutcome Deliver(const Alert& alert, long long delivery_id) override;
+  // One line per alert of the message (a digest writes several).
+  DeliveryOutcome Deliver(const Message& message, std::int64_t now) override;
 
   // The line written for `alert`, without the trailing newline. Feed text is
   // made single-line (control characters removed) before it is written.

@@ -3,11 +3,15 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "config/digest_every.h"
 
 namespace newswatch::config {
 namespace {
@@ -38,6 +42,57 @@ const char* TypeName(toml::node_type type) {
       break;
   }
   return "nothing";
+}
+
+// An IANA zone name with a file in the system's tz database, which is where
+// the digest scheduler (Howard Hinnant's date, built on the OS database)
+// looks it up.
+bool IsKnownTimeZone(const std::string& name) {
+  if (name.empty() || name.front() == '/' ||
+      name.find("..") != std::string::npos) {
+    return false;
+  }
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) &&
+        std::string_view("/_+-").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  const char* tzdir = std::getenv("TZDIR");
+  const fs::path root = tzdir != nullptr ? tzdir : "/usr/share/zoneinfo";
+  std::error_code ignored;
+  return fs::is_regular_file(root / name, ignored);
+}
+
+// A bare addr-spec, local@domain, with nothing that could end or fold a
+// header line. (Display names are not accepted: the message writes its own.)
+bool LooksLikeAddress(std::string_view address) {
+  const size_t at = address.rfind('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == address.size() ||
+      address.size() > 254) {
+    return false;
+  }
+  for (char c : address) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f ||
+        std::string_view("<>()[],;:\\\"").find(c) != std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsBase64(std::string_view text) {
+  if (text.size() < 24 || text.size() % 4 != 0) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool padding = c == '=' && i + 2 >= text.size();
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' &&
+        !padding) {
+      return false;
+    }
+  }
+  return true;
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {
@@ -286,6 +341,17 @@ class ConfigBuilder {
     config_.data_dir = ResolvePath(
         top.String("data_dir", false).value_or("/var/lib/newswatch"),
         base_dir_);
+    if (auto zone = top.String("time_zone", false)) {
+      if (IsKnownTimeZone(*zone)) {
+        config_.time_zone = *zone;
+      } else {
+        diag_.Add(top.SourceOf("time_zone"), top.KeyPath("time_zone"),
+                  "\"" + *zone +
+                      "\" is not a time zone of the system's tz database "
+                      "(names look like \"Europe/Berlin\" or \"UTC\"; "
+                      "Debian's tzdata package provides them)");
+      }
+    }
     if (const toml::table* fetch = top.Table("fetch")) ReadFetch(*fetch);
     const auto notifiers = top.ArrayOfTables("notifier");
     for (size_t i = 0; i < notifiers.size(); ++i) {
@@ -385,6 +451,7 @@ class ConfigBuilder {
         diag_.Locate(reader.SourceOf("query"), reader.KeyPath("query"));
     search.notify =
         reader.StringList("notify", false).value_or(std::vector<std::string>{});
+    ReadDeliveryPolicy(reader, search);
     reader.RejectUnknownKeys();
     std::set<std::string> listed;
     for (const std::string& notifier : search.notify) {
@@ -407,6 +474,30 @@ class ConfigBuilder {
       }
     }
     config_.searches.push_back(std::move(search));
+  }
+
+  void ReadDeliveryPolicy(TableReader& reader, Search& search) {
+    if (auto mode = reader.String("delivery", false)) {
+      if (*mode == "digest") {
+        search.delivery = DeliveryMode::kDigest;
+      } else if (*mode != "immediate") {
+        diag_.Add(reader.SourceOf("delivery"), reader.KeyPath("delivery"),
+                  "unknown delivery \"" + *mode +
+                      "\" (expected \"immediate\" or \"digest\")");
+      }
+    }
+    if (auto every = reader.String("digest_every", false)) {
+      Result<DigestSchedule> schedule = ParseDigestSchedule(*every);
+      if (schedule.ok()) {
+        search.digest_every = schedule.value();
+      } else {
+        diag_.Add(reader.SourceOf("digest_every"),
+                  reader.KeyPath("digest_every"), schedule.error().what);
+      }
+    }
+    if (auto limit = reader.PositiveInteger("max_per_hour")) {
+      search.max_per_hour = static_cast<int>(std::min(*limit, 1'000'000L));
+    }
   }
 
   void ReadNotifier(const toml::table& table, size_t number) {
@@ -447,13 +538,39 @@ class ConfigBuilder {
           "\"" + email.smtp_url + "\" must start with smtp:// or smtps://");
     }
     email.from = reader.String("from", true).value_or("");
+    if (!email.from.empty() && !LooksLikeAddress(email.from)) {
+      diag_.Add(reader.SourceOf("from"), reader.KeyPath("from"),
+                "\"" + email.from +
+                    "\" is not an email address like newswatch@example.org");
+    }
     email.to =
         reader.StringList("to", true).value_or(std::vector<std::string>{});
+    for (const std::string& to : email.to) {
+      if (!LooksLikeAddress(to)) {
+        diag_.Add(reader.SourceOf("to"), reader.KeyPath("to"),
+                  "\"" + to +
+                      "\" is not an email address like desk@example.org");
+      }
+    }
     email.starttls = reader.Bool("starttls").value_or(false);
+    if (email.starttls && scheme == "smtps") {
+      diag_.Add(reader.SourceOf("starttls"), reader.KeyPath("starttls"),
+                "smtps:// is TLS from the start; starttls applies to smtp:// "
+                "only");
+    }
     email.username = reader.String("username", false).value_or("");
     if (auto file = reader.String("password_file", false)) {
       email.password_file = ResolvePath(*file, base_dir_);
+      if (email.username.empty()) {
+        diag_.Add(reader.SourceOf("password_file"),
+                  reader.KeyPath("password_file"),
+                  "a password_file needs a username to log in with");
+      }
     }
+    if (auto file = reader.String("ca_file", false)) {
+      email.ca_file = ResolvePath(*file, base_dir_);
+    }
+    if (auto timeout = NotifierTimeout(reader)) email.timeout = *timeout;
     return email;
   }
 
@@ -466,9 +583,13 @@ class ConfigBuilder {
                 "\"" + webhook.url + "\" must be an http or https URL");
     }
     webhook.secret = reader.String("secret", false).value_or("");
-    if (!webhook.secret.empty() && webhook.secret.rfind("whsec_", 0) != 0) {
+    if (!webhook.secret.empty() &&
+        (webhook.secret.rfind("whsec_", 0) != 0 ||
+         !IsBase64(std::string_view(webhook.secret).substr(6)))) {
+      // The value is a secret: the error does not repeat it.
       diag_.Add(reader.SourceOf("secret"), reader.KeyPath("secret"),
-                "must start with \"whsec_\" followed by base64");
+                "must be \"whsec_\" followed by the key in base64 (at least "
+                "16 bytes), as Standard Webhooks writes it");
     }
     webhook.format = reader.String("format", false).value_or("generic");
     static const std::set<std::string> kFormats = {"generic", "slack",
@@ -489,8 +610,21 @@ class ConfigBuilder {
         webhook.headers[std::string(key.str())] = value.as_string()->get();
       }
     }
-    if (auto timeout = reader.Duration("timeout")) webhook.timeout = *timeout;
+    if (auto timeout = NotifierTimeout(reader)) webhook.timeout = *timeout;
+    if (auto file = reader.String("ca_file", false)) {
+      webhook.ca_file = ResolvePath(*file, base_dir_);
+    }
     return webhook;
+  }
+
+  std::optional<Seconds> NotifierTimeout(TableReader& reader) {
+    auto timeout = reader.Duration("timeout");
+    if (timeout && (*timeout < Seconds(1) || *timeout > kMaxNotifierTimeout)) {
+      diag_.Add(reader.SourceOf("timeout"), reader.KeyPath("timeout"),
+                "must be between 1s and " + FormatDuration(kMaxNotifierTimeout));
+      return std::nullopt;
+    }
+    return timeout;
   }
 
   fs::path base_dir_;

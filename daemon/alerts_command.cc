@@ -12,16 +12,27 @@ namespace newswatch::daemon {
 namespace {
 
 constexpr char kHelp[] =
-    R"(usage: newswatch [--config PATH] alerts [--search NAME] [--limit N] [--json]
+    R"(usage: newswatch [--config PATH] alerts [--search NAME] [--pending | --dead]
+                                         [--limit N] [--json]
+       newswatch [--config PATH] alerts retry (ID | --dead)
 
 Lists the alerts recorded so far, newest first, with the state of each
-delivery.
+delivery (pending, sent or dead).
 
   --search NAME  only the alerts of this saved search
+  --pending      only alerts with a delivery still pending (due, retrying,
+                 waiting for a digest or for a disabled notifier)
+  --dead         only alerts with a delivery given up on
   --limit N      at most N alerts (default 100)
   --json         one JSON object per line: id, search, query, title, url,
                  feed, published, fired_at (RFC 3339, UTC), snippet,
-                 deliveries [{notifier, state, attempts, last_error}]
+                 matched_terms, deliveries [{notifier, state, attempts,
+                 last_error, next_attempt_at}]
+
+alerts retry ID     puts alert ID's unsent deliveries back in the queue, due
+                    now, with a fresh retry schedule
+alerts retry --dead does the same for every dead delivery
+A running daemon sends them within seconds; `run --once` sends them too.
 )";
 
 void PrintText(std::ostream& out, const alerts::Alert& alert) {
@@ -43,10 +54,15 @@ void PrintJson(std::ostream& out, const alerts::Alert& alert) {
   const alerts::AlertContent& content = alert.content;
   nlohmann::json deliveries = nlohmann::json::array();
   for (const alerts::Delivery& delivery : alert.deliveries) {
-    deliveries.push_back({{"notifier", delivery.notifier},
-                          {"state", alerts::DeliveryStateName(delivery.state)},
-                          {"attempts", delivery.attempts},
-                          {"last_error", delivery.last_error}});
+    nlohmann::json entry = {
+        {"notifier", delivery.notifier},
+        {"state", alerts::DeliveryStateName(delivery.state)},
+        {"attempts", delivery.attempts},
+        {"last_error", delivery.last_error}};
+    if (delivery.state == alerts::DeliveryState::kPending) {
+      entry["next_attempt_at"] = config::FormatRfc3339(delivery.next_attempt_at);
+    }
+    deliveries.push_back(std::move(entry));
   }
   const nlohmann::json line = {
       {"id", alert.id},
@@ -58,17 +74,69 @@ void PrintJson(std::ostream& out, const alerts::Alert& alert) {
       {"published", config::FormatRfc3339(content.published)},
       {"fired_at", config::FormatRfc3339(alert.fired_at)},
       {"snippet", content.snippet},
+      {"matched_terms", content.matched_terms},
       {"deliveries", deliveries}};
   out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
       << "\n";
+}
+
+// `alerts retry ID|--dead`: requeues through a read-write connection (the
+// daemon may be running; SQLite's WAL lets both write, one at a time).
+int RetryCommand(const CommandContext& context, const ParsedArgs& options) {
+  alerts::RequeueTarget target;
+  target.all_dead = options.Has("--dead");
+  if (options.positional.size() > 2 ||
+      (options.positional.size() == 2) == target.all_dead) {
+    context.err << "newswatch: alerts retry: give one alert ID, or --dead\n";
+    return kExitUsage;
+  }
+  if (!target.all_dead) {
+    config::Result<size_t> id = PositiveNumber("ID", options.positional[1]);
+    if (!id.ok()) {
+      context.err << "newswatch: alerts retry: " << id.error().ToString()
+                  << "\n";
+      return kExitUsage;
+    }
+    target.alert_id = static_cast<long long>(id.value());
+  }
+  const config::LoadedConfig loaded = config::LoadConfig(context.config_path);
+  if (!ReportConfigErrors(context, loaded)) return kExitUsage;
+  const std::filesystem::path database = DatabaseFile(loaded.config.data_dir);
+  {
+    // Read-only first, so a mistyped config does not create a database.
+    auto exists = alerts::AlertStore::Open(database,
+                                           alerts::AlertStore::Mode::kReadOnly);
+    if (!exists.ok()) {
+      context.err << "newswatch: " << exists.error().ToString() << "\n";
+      return kExitFailure;
+    }
+  }
+  auto store = alerts::AlertStore::Open(database);
+  if (!store.ok()) {
+    context.err << "newswatch: " << store.error().ToString() << "\n";
+    return kExitFailure;
+  }
+  config::Result<int> requeued =
+      store.value()->Requeue(target, config::UnixNow());
+  if (!requeued.ok()) {
+    context.err << "newswatch: " << requeued.error().ToString() << "\n";
+    return kExitFailure;
+  }
+  context.out << "requeued " << requeued.value() << " deliver"
+              << (requeued.value() == 1 ? "y" : "ies") << "\n";
+  if (requeued.value() == 0 && target.alert_id) {
+    context.err << "note: alert " << *target.alert_id
+                << " has no unsent delivery (or no such alert)\n";
+  }
+  return kExitOk;
 }
 
 }  // namespace
 
 int AlertsCommand(const CommandContext& context,
                   const std::vector<std::string>& args) {
-  config::Result<ParsedArgs> parsed =
-      ParseArgs("alerts", args, {{"--json"}, {"--search", "--limit"}});
+  config::Result<ParsedArgs> parsed = ParseArgs(
+      "alerts", args, {{"--json", "--pending", "--dead"}, {"--search", "--limit"}});
   if (!parsed.ok()) {
     context.err << "newswatch: " << parsed.error().ToString() << "\n";
     return kExitUsage;
@@ -78,13 +146,25 @@ int AlertsCommand(const CommandContext& context,
     context.out << kHelp;
     return kExitOk;
   }
+  if (!options.positional.empty() && options.positional.front() == "retry") {
+    return RetryCommand(context, options);
+  }
   if (!options.positional.empty()) {
     context.err << "newswatch: alerts: unexpected argument \""
                 << options.positional.front() << "\"\n";
     return kExitUsage;
   }
+  if (options.Has("--pending") && options.Has("--dead")) {
+    context.err << "newswatch: alerts: --pending and --dead exclude each "
+                   "other\n";
+    return kExitUsage;
+  }
   alerts::AlertQuery query;
   query.search_name = options.Value("--search");
+  if (options.Has("--pending")) {
+    query.delivery_state = alerts::DeliveryState::kPending;
+  }
+  if (options.Has("--dead")) query.delivery_state = alerts::DeliveryState::kDead;
   if (auto limit = options.Value("--limit")) {
     config::Result<size_t> number = PositiveNumber("--limit", *limit);
     if (!number.ok()) {

@@ -1,5 +1,8 @@
 #include "daemon/pipeline.h"
 
+#include <algorithm>
+
+#include "alerts/digest_schedule.h"
 #include "config/text.h"
 #include "indexer/feed_parser.h"
 
@@ -7,16 +10,16 @@ namespace newswatch::daemon {
 
 Pipeline::Pipeline(const config::Config& config, Fetcher& fetcher,
                    indexer::Index& index, const indexer::Matcher& matcher,
-                   alerts::AlertStore& store, alerts::DeliveryWorker& delivery,
-                   std::ostream& log, Clock clock)
+                   alerts::AlertStore& store, std::ostream& log, Clock clock,
+                   std::function<void()> on_deliveries)
     : config_(config),
       fetcher_(fetcher),
       index_(index),
       matcher_(matcher),
       store_(store),
-      delivery_(delivery),
       log_(log),
-      clock_(std::move(clock)) {
+      clock_(std::move(clock)),
+      on_deliveries_(std::move(on_deliveries)) {
   for (const config::Search& search : config_.searches) {
     searches_by_name_[search.name] = &search;
   }
@@ -83,6 +86,7 @@ config::Result<size_t> Pipeline::MatchAndRecord(long long batch_id) {
     error.kind = config::ErrorKind::kFatal;  // The index itself failed.
     return error;
   }
+  const std::int64_t now = clock_();
   std::vector<alerts::NewAlert> new_alerts;
   for (const indexer::SearchMatch& match : matches.value()) {
     const config::Search& search = *searches_by_name_.at(match.search_name);
@@ -97,20 +101,22 @@ config::Result<size_t> Pipeline::MatchAndRecord(long long batch_id) {
     alert.content.feed_url = article.feed_url;
     alert.content.snippet = match.hit.snippet;
     alert.content.published = article.published;
+    alert.content.matched_terms = match.hit.matched_terms;
     alert.notifiers = search.notify;
+    config::Result<alerts::DeliveryPlan> plan =
+        alerts::PlanDelivery(search, config_.time_zone, now);
+    if (!plan.ok()) return plan.error();  // The time zone was validated.
+    alert.plan = plan.value();
     new_alerts.push_back(std::move(alert));
   }
   config::Result<std::vector<alerts::Alert>> recorded =
-      store_.RecordBatch(batch_id, new_alerts, clock_());
+      store_.RecordBatch(batch_id, new_alerts, now);
   if (!recorded.ok()) return recorded.error();
+  const bool any_delivery = std::any_of(
+      recorded.value().begin(), recorded.value().end(),
+      [](const alerts::Alert& alert) { return !alert.deliveries.empty(); });
+  if (any_delivery && on_deliveries_) on_deliveries_();
   return recorded.value().size();
-}
-
-config::Status Pipeline::DeliverDue() {
-  config::Result<alerts::DeliveryCounts> counts =
-      delivery_.DeliverDue(clock_());
-  if (!counts.ok()) return counts.error();
-  return config::Ok{};
 }
 
 }  // namespace newswatch::daemon

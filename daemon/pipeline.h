@@ -10,7 +10,6 @@
 #include <string>
 
 #include "alerts/alert_store.h"
-#include "alerts/delivery_worker.h"
 #include "config/config.h"
 #include "config/error.h"
 #include "daemon/fetcher.h"
@@ -30,11 +29,12 @@ class Pipeline {
   using Clock = std::function<std::int64_t()>;  // Unix seconds.
 
   // All references must outlive the pipeline. `log` receives one line per
-  // feed poll and per problem.
+  // feed poll and per problem. `on_deliveries` is called after alerts with
+  // deliveries were recorded (the delivery thread's Wake); may be empty.
   Pipeline(const config::Config& config, Fetcher& fetcher,
            indexer::Index& index, const indexer::Matcher& matcher,
-           alerts::AlertStore& store, alerts::DeliveryWorker& delivery,
-           std::ostream& log, Clock clock);
+           alerts::AlertStore& store, std::ostream& log, Clock clock,
+           std::function<void()> on_deliveries = {});
 
   // Keeps new batch ids above every id the index already carries, in case
   // the database is younger than the index. Once, at start-up: it reads
@@ -50,9 +50,6 @@ class Pipeline {
   // daemon must stop.
   config::Result<PollOutcome> PollFeed(const config::Feed& feed);
 
-  // Sends every due delivery.
-  config::Status DeliverDue();
-
  private:
   // Matches batch `batch_id` and records its alerts and deliveries.
   config::Result<size_t> MatchAndRecord(long long batch_id);
@@ -62,9 +59,9 @@ class Pipeline {
   indexer::Index& index_;
   const indexer::Matcher& matcher_;
   alerts::AlertStore& store_;
-  alerts::DeliveryWorker& delivery_;
   std::ostream& log_;
   Clock clock_;
+  std::function<void()> on_deliveries_;
   std::map<std::string, const config::Search*> searches_by_name_;
 };
 

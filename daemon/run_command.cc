@@ -1,16 +1,23 @@
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
 
 #include "alerts/alert_store.h"
 #include "alerts/delivery_worker.h"
+#include "alerts/email_notifier.h"
 #include "alerts/log_notifier.h"
+#include "alerts/webhook_notifier.h"
 #include "config/text.h"
 #include "config/time_format.h"
 #include "daemon/command_line.h"
 #include "daemon/commands.h"
 #include "daemon/data_paths.h"
+#include "daemon/delivery_thread.h"
 #include "daemon/fetcher.h"
 #include "daemon/pipeline.h"
 #include "daemon/scheduler.h"
@@ -32,8 +39,8 @@ it. Stops cleanly on SIGTERM or SIGINT after finishing the feed in hand.
            deliver; then exit 0
 )";
 
-// The longest the daemon sleeps before looking at the outbox again, so a
-// delivery due for retry is not left waiting for the next feed.
+// The longest the daemon sleeps before looking for unmatched batches again
+// (left by a transient store error).
 constexpr std::int64_t kMaxSleepSeconds = 30;
 
 // One feed poll, logged as one line. Returns false when the error is fatal.
@@ -54,42 +61,48 @@ bool PollAndLog(Pipeline& pipeline, const config::Feed& feed,
 }
 
 // Matches the batches left unmatched (by a crash before this start, or by a
-// transient store error during this run), then sends what is due. Returns
-// false on a fatal error.
-bool SettleAndDeliver(Pipeline& pipeline, std::ostream& log) {
-  for (auto step : {&Pipeline::Recover, &Pipeline::DeliverDue}) {
-    config::Status status = (pipeline.*step)();
-    if (!status.ok()) {
-      log << "newswatch: " << config::OneLine(status.error().ToString())
-          << std::endl;
-      if (status.error().kind == config::ErrorKind::kFatal) return false;
-    }
-  }
-  return true;
+// transient store error during this run). Returns false on a fatal error.
+bool Settle(Pipeline& pipeline, std::ostream& log) {
+  config::Status status = pipeline.Recover();
+  if (status.ok()) return true;
+  log << "newswatch: " << config::OneLine(status.error().ToString())
+      << std::endl;
+  return status.error().kind != config::ErrorKind::kFatal;
+}
+
+std::string UserAgent(const config::Config& config) {
+  return config.fetch.user_agent.empty()
+             ? std::string("newswatch/") + NEWSWATCH_VERSION
+             : config.fetch.user_agent;
 }
 
 std::map<std::string, std::unique_ptr<alerts::Notifier>> MakeNotifiers(
     const config::Config& config, std::ostream& log) {
   std::map<std::string, std::unique_ptr<alerts::Notifier>> notifiers;
   for (const config::Notifier& notifier : config.notifiers) {
-    if (notifier.type == config::NotifierType::kLog) {
-      notifiers[notifier.name] =
-          std::make_unique<alerts::LogNotifier>(notifier.name, log);
-    } else {
-      log << "notifier \"" << notifier.name << "\" ("
-          << config::NotifierTypeName(notifier.type)
-          << "): this version does not send "
-          << config::NotifierTypeName(notifier.type)
-          << " yet; its deliveries are kept pending in the outbox" << std::endl;
+    switch (notifier.type) {
+      case config::NotifierType::kLog:
+        notifiers[notifier.name] =
+            std::make_unique<alerts::LogNotifier>(notifier.name, log);
+        break;
+      case config::NotifierType::kEmail:
+        notifiers[notifier.name] = std::make_unique<alerts::EmailNotifier>(
+            notifier.name, *notifier.email);
+        break;
+      case config::NotifierType::kWebhook:
+        notifiers[notifier.name] = std::make_unique<alerts::WebhookNotifier>(
+            notifier.name, *notifier.webhook, UserAgent(config));
+        break;
     }
   }
   return notifiers;
 }
 
 int RunDaemonLoop(const config::Config& config, Pipeline& pipeline,
-                  ShutdownSignals& signals, std::ostream& log) {
+                  ShutdownSignals& signals, const std::atomic<bool>& failed,
+                  std::ostream& log) {
   Scheduler scheduler(config.feeds, config::UnixNow());
-  while (!signals.Requested()) {
+  while (!signals.Requested() && !failed) {
     const std::int64_t now = config::UnixNow();
     for (size_t feed : scheduler.Due(now)) {
       if (signals.Requested()) break;
@@ -97,11 +110,12 @@ int RunDaemonLoop(const config::Config& config, Pipeline& pipeline,
       scheduler.Polled(feed, config::UnixNow());
     }
     if (signals.Requested()) break;
-    if (!SettleAndDeliver(pipeline, log)) return kExitFailure;
+    if (!Settle(pipeline, log)) return kExitFailure;
     const std::int64_t sleep_seconds = std::clamp<std::int64_t>(
         scheduler.NextDue() - config::UnixNow(), 0, kMaxSleepSeconds);
     if (signals.WaitFor(std::chrono::seconds(sleep_seconds))) break;
   }
+  if (failed) return kExitFailure;
   log << "newswatch: shutting down" << std::endl;
   return kExitOk;
 }
@@ -151,30 +165,59 @@ int RunCommand(const CommandContext& context,
     log << "newswatch: " << matcher.error().ToString() << "\n";
     return kExitUsage;
   }
-  auto notifiers = MakeNotifiers(config, log);
-  alerts::DeliveryWorker delivery(*store.value(), notifiers, log);
   // A shutdown signal aborts a fetch in flight, so a slow server cannot hold
   // up a stop for the whole fetch timeout.
   Fetcher fetcher(config.fetch, [&signals] { return signals.Requested(); });
-  Pipeline pipeline(config, fetcher, *index.value(), matcher.value(),
-                    *store.value(), delivery, log, config::UnixNow);
-
   log << "newswatch " << NEWSWATCH_VERSION << ": " << config.feeds.size()
-      << " feed(s), " << config.searches.size() << " search(es), data in "
+      << " feed(s), " << config.searches.size() << " search(es), "
+      << config.notifiers.size() << " notifier(s), data in "
       << config.data_dir.string() << std::endl;
+
+  if (parsed.value().Has("--once")) {
+    // Everything on this thread: poll, then deliver what is due, then exit.
+    Pipeline pipeline(config, fetcher, *index.value(), matcher.value(),
+                      *store.value(), log, config::UnixNow);
+    if (config::Status aligned = pipeline.AlignBatchIds(); !aligned.ok()) {
+      log << "newswatch: " << aligned.error().ToString() << std::endl;
+      return kExitFailure;
+    }
+    if (!Settle(pipeline, log)) return kExitFailure;
+    for (const config::Feed& feed : config.feeds) {
+      if (signals.Requested()) break;
+      if (!PollAndLog(pipeline, feed, log)) return kExitFailure;
+    }
+    auto notifiers = MakeNotifiers(config, log);
+    alerts::DeliveryWorker delivery(*store.value(), notifiers, log);
+    config::Result<alerts::DeliveryCounts> counts = delivery.DeliverDue(
+        config::UnixNow(), [&signals] { return signals.Requested(); });
+    if (!counts.ok()) {
+      log << "newswatch: " << counts.error().ToString() << std::endl;
+      return kExitFailure;
+    }
+    return kExitOk;
+  }
+
+  // The delivery thread sends while this one polls; a fatal store error on
+  // its side stops the daemon through the same path as SIGTERM.
+  std::atomic<bool> delivery_failed = false;
+  DeliveryThread delivery(DatabaseFile(config.data_dir),
+                          MakeNotifiers(config, log), log, config::UnixNow,
+                          [&delivery_failed] {
+                            delivery_failed = true;
+                            kill(getpid(), SIGTERM);
+                          });
+  Pipeline pipeline(config, fetcher, *index.value(), matcher.value(),
+                    *store.value(), log, config::UnixNow,
+                    [&delivery] { delivery.Wake(); });
   if (config::Status aligned = pipeline.AlignBatchIds(); !aligned.ok()) {
     log << "newswatch: " << aligned.error().ToString() << std::endl;
     return kExitFailure;
   }
-  if (!SettleAndDeliver(pipeline, log)) return kExitFailure;
-  if (!parsed.value().Has("--once")) {
-    return RunDaemonLoop(config, pipeline, signals, log);
-  }
-  for (const config::Feed& feed : config.feeds) {
-    if (signals.Requested()) break;
-    if (!PollAndLog(pipeline, feed, log)) return kExitFailure;
-  }
-  return SettleAndDeliver(pipeline, log) ? kExitOk : kExitFailure;
+  if (!Settle(pipeline, log)) return kExitFailure;
+  const int status =
+      RunDaemonLoop(config, pipeline, signals, delivery_failed, log);
+  delivery.Stop();  // Finishes the message in flight.
+  return status;
 }
 
 }  // namespace newswatch::daemon

@@ -64,11 +64,23 @@ std::vector<Alert> List(AlertStore& store, AlertQuery query = {}) {
   return std::move(alerts).value();
 }
 
-std::vector<DueDelivery> Due(AlertStore& store, std::int64_t now,
-                             size_t limit = 100) {
-  auto due = store.DueDeliveries(now, limit, {"console", "chat"});
+std::vector<DueMessage> DueMessagesOf(AlertStore& store, std::int64_t now,
+                                      size_t limit = 100,
+                                      std::vector<std::string> notifiers = {
+                                          "console", "chat"}) {
+  auto due = store.DueMessages(now, limit, notifiers);
   REQUIRE(due.ok());
   return std::move(due).value();
+}
+
+// The due deliveries, message by message.
+std::vector<DueDelivery> Due(AlertStore& store, std::int64_t now,
+                             size_t limit = 100) {
+  std::vector<DueDelivery> due;
+  for (DueMessage& message : DueMessagesOf(store, now, limit)) {
+    for (DueDelivery& part : message.parts) due.push_back(std::move(part));
+  }
+  return due;
 }
 
 std::vector<long long> Unmatched(AlertStore& store) {
@@ -268,7 +280,7 @@ TEST_CASE("MarkSent takes a delivery out of the due list", "[alerts]") {
   const std::vector<Alert> recorded = Record(
       *store, Begin(*store), {MakeAlert("S", "a1", {"console", "chat"})});
   const long long console = recorded[0].deliveries[0].id;
-  REQUIRE(store->MarkSent(console, kNow + 1).ok());
+  REQUIRE(store->MarkSent({console}, kNow + 1).ok());
 
   const std::vector<DueDelivery> due = Due(*store, kNow + 1000);
   REQUIRE(due.size() == 1);
@@ -290,7 +302,7 @@ TEST_CASE("MarkFailed with a retry time keeps the delivery pending",
       Record(*store, Begin(*store), {MakeAlert("S", "a1", {"chat"})});
   const long long id = recorded[0].deliveries[0].id;
 
-  REQUIRE(store->MarkFailed(id, "HTTP status 503", kNow + 10).ok());
+  REQUIRE(store->MarkFailed({id}, "HTTP status 503", kNow + 10).ok());
   CHECK(Due(*store, kNow + 9).empty());
   std::vector<DueDelivery> due = Due(*store, kNow + 10);
   REQUIRE(due.size() == 1);
@@ -300,13 +312,13 @@ TEST_CASE("MarkFailed with a retry time keeps the delivery pending",
   CHECK(due[0].delivery.last_error == "HTTP status 503");
   CHECK(due[0].delivery.next_attempt_at == kNow + 10);
 
-  REQUIRE(store->MarkFailed(id, "timeout", kNow + 70).ok());
+  REQUIRE(store->MarkFailed({id}, "timeout", kNow + 70).ok());
   due = Due(*store, kNow + 70);
   REQUIRE(due.size() == 1);
   CHECK(due[0].delivery.attempts == 2);
   CHECK(due[0].delivery.last_error == "timeout");
 
-  REQUIRE(store->MarkSent(id, kNow + 70).ok());
+  REQUIRE(store->MarkSent({id}, kNow + 70).ok());
   const std::vector<Alert> listed = List(*store);
   REQUIRE(listed[0].deliveries.size() == 1);
   CHECK(listed[0].deliveries[0].state == DeliveryState::kSent);
@@ -320,7 +332,7 @@ TEST_CASE("MarkFailed without a retry time kills the delivery", "[alerts]") {
   const std::vector<Alert> recorded =
       Record(*store, Begin(*store), {MakeAlert("S", "a1", {"chat"})});
   const long long id = recorded[0].deliveries[0].id;
-  REQUIRE(store->MarkFailed(id, "HTTP status 410", std::nullopt).ok());
+  REQUIRE(store->MarkFailed({id}, "HTTP status 410", std::nullopt).ok());
   CHECK(Due(*store, kNow + 1'000'000).empty());
   const std::vector<Alert> listed = List(*store);
   REQUIRE(listed[0].deliveries.size() == 1);
@@ -340,7 +352,7 @@ TEST_CASE("The data survives closing and reopening the file", "[alerts]") {
     const std::vector<Alert> recorded =
         Record(*store, Begin(*store), {MakeAlert("S", "a1", {"console"})});
     delivery = recorded[0].deliveries[0].id;
-    REQUIRE(store->MarkFailed(delivery, "busy", kNow + 10).ok());
+    REQUIRE(store->MarkFailed({delivery}, "busy", kNow + 10).ok());
     unmatched = Begin(*store);
   }
   auto store = OpenStore(file);
@@ -426,12 +438,13 @@ TEST_CASE("Hostile text round-trips exactly", "[alerts]") {
   CHECK(List(*store, by_name).size() == 1);
 
   REQUIRE(store
-              ->MarkFailed(listed[0].deliveries[0].id,
+              ->MarkFailed({listed[0].deliveries[0].id},
                            "server said:\r\n'no' \"never\"", kNow + 1)
               .ok());
-  auto due_result = store->DueDeliveries(kNow + 1, 100, {"n\"otifier'"});
-  REQUIRE(due_result.ok());
-  const std::vector<DueDelivery>& due = due_result.value();
+  const std::vector<DueMessage> messages =
+      DueMessagesOf(*store, kNow + 1, 100, {"n\"otifier'"});
+  REQUIRE(messages.size() == 1);
+  const std::vector<DueDelivery>& due = messages[0].parts;
   REQUIRE(due.size() == 1);
   CHECK(due[0].delivery.last_error == "server said:\r\n'no' \"never\"");
   CHECK(due[0].alert.content.title == alert.content.title);

@@ -28,21 +28,29 @@ constexpr std::int64_t kNow = 1'700'000'000;  // 2023-11-14T22:13:20Z
 class FakeNotifier : public Notifier {
  public:
   struct Call {
-    long long alert_id;
-    long long delivery_id;
-    std::string title;
+    std::string message_id;
+    std::vector<long long> alert_ids;
+    std::string title;  // The first alert's.
+    bool digest = false;
+    std::int64_t now = 0;
   };
 
-  DeliveryOutcome Deliver(const Alert& alert, long long delivery_id) override {
-    calls.push_back({alert.id, delivery_id, alert.content.title});
+  DeliveryOutcome Deliver(const Message& message, std::int64_t now) override {
+    Call call{message.id, {}, message.alerts.front().content.title,
+              message.digest, now};
+    for (const Alert& alert : message.alerts) call.alert_ids.push_back(alert.id);
+    calls.push_back(std::move(call));
     if (script.empty()) return DeliveryOutcome::Sent();
     DeliveryOutcome outcome = script.front();
     script.pop_front();
     return outcome;
   }
 
+  std::string Destination() const override { return destination; }
+
   std::deque<DeliveryOutcome> script;
   std::vector<Call> calls;
+  std::string destination = "https://hooks.example.org/a";
 };
 
 DeliveryOutcome Transient(std::string error,
@@ -68,6 +76,13 @@ Alert MakeAlert() {
   return alert;
 }
 
+Message Single(const Alert& alert) {
+  Message message;
+  message.id = "msg_test_d1";
+  message.alerts = {alert};
+  return message;
+}
+
 // A store in a temporary folder, with helpers to fill and inspect it.
 class Outbox {
  public:
@@ -82,7 +97,8 @@ class Outbox {
   // Records one alert per article with a delivery to each notifier.
   std::vector<Alert> Record(const std::vector<std::string>& articles,
                             const std::vector<std::string>& notifiers,
-                            std::int64_t now = kNow) {
+                            std::int64_t now = kNow,
+                            const DeliveryPlan& plan = {}) {
     auto batch = store_->BeginBatch("https://example.org/feed.xml", now);
     REQUIRE(batch.ok());
     std::vector<NewAlert> alerts;
@@ -92,11 +108,17 @@ class Outbox {
       alert.content.article_id = article;
       alert.content.title = "Title " + article;
       alert.notifiers = notifiers;
+      alert.plan = plan;
       alerts.push_back(alert);
     }
     auto recorded = store_->RecordBatch(batch.value(), alerts, now);
     REQUIRE(recorded.ok());
     return recorded.value();
+  }
+
+  // The id a single delivery's message carries.
+  std::string SingleId(long long delivery_id) {
+    return "msg_" + store_->InstanceId() + "_d" + std::to_string(delivery_id);
   }
 
   // The delivery with `id`, as the store has it now.
@@ -170,8 +192,8 @@ TEST_CASE("LogNotifier: CR/LF in feed text cannot split the line", "[alerts]") {
   LogNotifier notifier("console", out);
   Alert second = MakeAlert();
   second.content.title = "Second\nalert";
-  CHECK(notifier.Deliver(alert, 1).kind == DeliveryOutcome::Kind::kSent);
-  CHECK(notifier.Deliver(second, 2).kind == DeliveryOutcome::Kind::kSent);
+  CHECK(notifier.Deliver(Single(alert), kNow).kind == DeliveryOutcome::Kind::kSent);
+  CHECK(notifier.Deliver(Single(second), kNow).kind == DeliveryOutcome::Kind::kSent);
   const std::string written = out.str();
   CHECK(written == line + "\n" + LogNotifier::FormatLine(second) + "\n");
   CHECK(std::count(written.begin(), written.end(), '\n') == 2);
@@ -182,14 +204,14 @@ TEST_CASE("LogNotifier reports a stream it cannot write as transient",
           "[alerts]") {
   std::ostream out(nullptr);  // No buffer: every write fails.
   LogNotifier notifier("console", out);
-  const DeliveryOutcome outcome = notifier.Deliver(MakeAlert(), 1);
+  const DeliveryOutcome outcome = notifier.Deliver(Single(MakeAlert()), kNow);
   CHECK(outcome.kind == DeliveryOutcome::Kind::kTransient);
   CHECK_THAT(outcome.error, Catch::Contains("\"console\""));
 
   // Once the stream works again, so does the notifier.
   std::ostringstream working;
   out.rdbuf(working.rdbuf());
-  CHECK(notifier.Deliver(MakeAlert(), 2).kind == DeliveryOutcome::Kind::kSent);
+  CHECK(notifier.Deliver(Single(MakeAlert()), kNow).kind == DeliveryOutcome::Kind::kSent);
   CHECK_FALSE(working.str().empty());
 }
 
@@ -233,10 +255,14 @@ TEST_CASE("DeliveryWorker sends due deliveries and marks them sent",
   CHECK(counts.retrying == 0);
   CHECK(counts.dead == 0);
   REQUIRE(notifier.calls.size() == 2);
-  CHECK(notifier.calls[0].delivery_id == alerts[0].deliveries[0].id);
-  CHECK(notifier.calls[0].alert_id == alerts[0].id);
+  CHECK(notifier.calls[0].message_id ==
+        outbox.SingleId(alerts[0].deliveries[0].id));
+  CHECK(notifier.calls[0].alert_ids == std::vector<long long>{alerts[0].id});
   CHECK(notifier.calls[0].title == "Title a1");
-  CHECK(notifier.calls[1].delivery_id == alerts[1].deliveries[0].id);
+  CHECK_FALSE(notifier.calls[0].digest);
+  CHECK(notifier.calls[0].now == kNow);
+  CHECK(notifier.calls[1].message_id ==
+        outbox.SingleId(alerts[1].deliveries[0].id));
   CHECK(outbox.Find(alerts[0].deliveries[0].id).state == DeliveryState::kSent);
   CHECK(outbox.Find(alerts[1].deliveries[0].id).state == DeliveryState::kSent);
   CHECK(harness.log().empty());
@@ -281,9 +307,9 @@ TEST_CASE("DeliveryWorker retries a transient failure on schedule",
   // One log line, with the server's text made single-line.
   const std::string line = harness.log();
   CHECK(std::count(line.begin(), line.end(), '\n') == 1);
-  CHECK_THAT(line, Catch::Contains("delivery " + std::to_string(id)));
+  CHECK_THAT(line, Catch::Contains("message " + outbox.SingleId(id)));
   CHECK_THAT(line, Catch::Contains("via \"fake\" failed: HTTP status 503  "
-                                   "Injected: header (will retry)"));
+                                   "Injected: header (will retry at "));
 
   // Not retried before its time.
   counts = Run(worker, kNow + 9);
@@ -298,10 +324,11 @@ TEST_CASE("DeliveryWorker retries a transient failure on schedule",
   CHECK(delivery.next_attempt_at == kNow + 10 + 60);
   CHECK(delivery.last_error == "timeout");
 
-  // Third try succeeds.
+  // Third try succeeds, under the same message id as the first.
   counts = Run(worker, kNow + 70);
   CHECK(counts.sent == 1);
-  CHECK(notifier.calls.size() == 3);
+  REQUIRE(notifier.calls.size() == 3);
+  CHECK(notifier.calls[2].message_id == notifier.calls[0].message_id);
   delivery = outbox.Find(id);
   CHECK(delivery.state == DeliveryState::kSent);
   CHECK(delivery.attempts == 3);
@@ -334,7 +361,7 @@ TEST_CASE("DeliveryWorker gives up on a permanent failure", "[alerts]") {
   CHECK(delivery.state == DeliveryState::kDead);
   CHECK(delivery.attempts == 1);
   CHECK(delivery.last_error == "HTTP status 410");
-  CHECK_THAT(harness.log(), Catch::Contains("HTTP status 410 (gave up)"));
+  CHECK_THAT(harness.log(), Catch::Contains("HTTP status 410 (gave up"));
 
   Run(worker, kNow + 100'000);
   CHECK(notifier.calls.size() == 1);
@@ -414,6 +441,186 @@ TEST_CASE("DeliverDue drains more than one page of due deliveries",
   DeliveryWorker& worker = harness.worker();
   CHECK(Run(worker, kNow).sent == 600);
   CHECK(notifier.calls.size() == 600);
+}
+
+
+TEST_CASE("A digest search's alerts wait, then go out as one message",
+          "[alerts][digest]") {
+  Outbox outbox;
+  DeliveryPlan plan;
+  plan.digest_at = kNow + 3600;
+  const std::vector<Alert> first =
+      outbox.Record({"a1", "a2"}, {"fake"}, kNow, plan);
+  const std::vector<Alert> second = outbox.Record({"a3"}, {"fake"}, kNow + 5, plan);
+  REQUIRE(first[0].deliveries[0].held);
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
+  notifier.script = {Transient("HTTP status 503")};
+  DeliveryWorker& worker = harness.worker();
+
+  CHECK(Run(worker, kNow + 3599).sent == 0);
+  CHECK(notifier.calls.empty());
+  auto next = worker.NextDueTime();
+  REQUIRE(next.ok());
+  CHECK(next.value() == kNow + 3600);
+
+  // Due: one message with all three alerts; it fails once.
+  CHECK(Run(worker, kNow + 3600).retrying == 3);
+  REQUIRE(notifier.calls.size() == 1);
+  const FakeNotifier::Call first_try = notifier.calls[0];
+  CHECK(first_try.digest);
+  CHECK(first_try.alert_ids ==
+        std::vector<long long>{first[0].id, first[1].id, second[0].id});
+  CHECK_THAT(first_try.message_id,
+             Catch::StartsWith("msg_" + outbox.store().InstanceId() + "_g"));
+
+  // An alert recorded meanwhile goes into the next digest, not this one.
+  DeliveryPlan later = plan;
+  later.digest_at = kNow + 7200;
+  outbox.Record({"a4"}, {"fake"}, kNow + 3605, later);
+
+  // The retry is the same digest: same id, same alerts.
+  CHECK(Run(worker, kNow + 3610).sent == 3);
+  REQUIRE(notifier.calls.size() == 2);
+  CHECK(notifier.calls[1].message_id == first_try.message_id);
+  CHECK(notifier.calls[1].alert_ids == first_try.alert_ids);
+  for (const Alert& alert : first) {
+    CHECK(outbox.Find(alert.deliveries[0].id).state == DeliveryState::kSent);
+  }
+
+  CHECK(Run(worker, kNow + 7200).sent == 1);
+  REQUIRE(notifier.calls.size() == 3);
+  CHECK(notifier.calls[2].digest);
+  CHECK(notifier.calls[2].message_id != first_try.message_id);
+}
+
+TEST_CASE("A digest lists at most kMaxAlertsPerDigest alerts",
+          "[alerts][digest]") {
+  Outbox outbox;
+  DeliveryPlan plan;
+  plan.digest_at = kNow + 60;
+  std::vector<std::string> articles;
+  for (size_t i = 0; i < kMaxAlertsPerDigest + 5; ++i) {
+    articles.push_back("a" + std::to_string(i));
+  }
+  outbox.Record(articles, {"fake"}, kNow, plan);
+  FakeDelivery harness(outbox);
+  CHECK(Run(harness.worker(), kNow + 60).sent ==
+        static_cast<int>(kMaxAlertsPerDigest + 5));
+  const auto& calls = harness.notifier().calls;
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[0].alert_ids.size() == kMaxAlertsPerDigest);
+  CHECK(calls[1].alert_ids.size() == 5);
+}
+
+TEST_CASE("Beyond max_per_hour, alerts wait for the next digest",
+          "[alerts][digest]") {
+  Outbox outbox;
+  DeliveryPlan plan;
+  plan.max_per_hour = 2;
+  plan.overflow_digest_at = kNow + 3600;
+  const std::vector<Alert> alerts =
+      outbox.Record({"a1", "a2", "a3", "a4"}, {"fake"}, kNow, plan);
+  CHECK_FALSE(alerts[0].deliveries[0].held);
+  CHECK_FALSE(alerts[1].deliveries[0].held);
+  CHECK(alerts[2].deliveries[0].held);
+  CHECK(alerts[3].deliveries[0].held);
+  CHECK(alerts[3].deliveries[0].next_attempt_at == kNow + 3600);
+
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
+  CHECK(Run(harness.worker(), kNow).sent == 2);
+  CHECK(notifier.calls.size() == 2);
+  CHECK(Run(harness.worker(), kNow + 3600).sent == 2);
+  REQUIRE(notifier.calls.size() == 3);
+  CHECK(notifier.calls[2].digest);
+  CHECK(notifier.calls[2].alert_ids ==
+        std::vector<long long>{alerts[2].id, alerts[3].id});
+
+  // An hour after the first two, alerts go out alone again.
+  const std::vector<Alert> later =
+      outbox.Record({"a5"}, {"fake"}, kNow + 3601, plan);
+  CHECK_FALSE(later[0].deliveries[0].held);
+}
+
+TEST_CASE("A receiver that is gone disables its notifier until it moves",
+          "[alerts]") {
+  Outbox outbox;
+  const std::vector<Alert> alerts = outbox.Record({"a1", "a2"}, {"fake"});
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
+  DeliveryOutcome gone = Permanent("HTTP status 410 Gone");
+  gone.disable_notifier = true;
+  notifier.script = {gone};
+
+  DeliveryCounts counts = Run(harness.worker(), kNow);
+  CHECK(counts.waiting == 1);
+  CHECK(counts.sent == 0);
+  CHECK(notifier.calls.size() == 1);  // The second is not even tried.
+  CHECK_THAT(harness.log(), Catch::Contains("notifier disabled"));
+  // Nothing is lost: both deliveries are still pending.
+  for (const Alert& alert : alerts) {
+    CHECK(outbox.Find(alert.deliveries[0].id).state == DeliveryState::kPending);
+  }
+  auto next = harness.worker().NextDueTime();
+  REQUIRE(next.ok());
+  CHECK_FALSE(next.value().has_value());
+
+  // Later passes (and restarts: the state is in the database) skip it.
+  CHECK(Run(harness.worker(), kNow + 100'000).sent == 0);
+  FakeDelivery restarted(outbox);
+  CHECK(Run(restarted.worker(), kNow + 100'000).sent == 0);
+  CHECK(restarted.notifier().calls.empty());
+
+  // Pointed somewhere else in the config, it sends everything that waited.
+  FakeDelivery moved(outbox);
+  moved.notifier().destination = "https://hooks.example.org/b";
+  CHECK(Run(moved.worker(), kNow + 100'000).sent == 2);
+  CHECK_THAT(moved.log(), Catch::Contains("enabled again"));
+}
+
+TEST_CASE("Requeue brings dead deliveries back with a fresh schedule",
+          "[alerts]") {
+  Outbox outbox;
+  const std::vector<Alert> alerts = outbox.Record({"a1", "a2"}, {"fake"});
+  FakeDelivery harness(outbox);
+  FakeNotifier& notifier = harness.notifier();
+  notifier.script = {Permanent("HTTP status 400"), Permanent("HTTP status 400")};
+  CHECK(Run(harness.worker(), kNow).dead == 2);
+
+  RequeueTarget one;
+  one.alert_id = alerts[0].id;
+  auto requeued = outbox.store().Requeue(one, kNow + 50);
+  REQUIRE(requeued.ok());
+  CHECK(requeued.value() == 1);
+  Delivery delivery = outbox.Find(alerts[0].deliveries[0].id);
+  CHECK(delivery.state == DeliveryState::kPending);
+  CHECK(delivery.attempts == 0);
+  CHECK(Run(harness.worker(), kNow + 50).sent == 1);
+  // Sent deliveries are never requeued.
+  requeued = outbox.store().Requeue(one, kNow + 60);
+  REQUIRE(requeued.ok());
+  CHECK(requeued.value() == 0);
+
+  RequeueTarget dead;
+  dead.all_dead = true;
+  requeued = outbox.store().Requeue(dead, kNow + 70);
+  REQUIRE(requeued.ok());
+  CHECK(requeued.value() == 1);
+  CHECK(Run(harness.worker(), kNow + 70).sent == 1);
+  CHECK(notifier.calls.size() == 4);
+}
+
+TEST_CASE("DeliverDue stops between messages when asked", "[alerts]") {
+  Outbox outbox;
+  outbox.Record({"a1", "a2", "a3"}, {"fake"});
+  FakeDelivery harness(outbox);
+  int asked = 0;
+  auto counts = harness.worker().DeliverDue(kNow, [&] { return ++asked > 1; });
+  REQUIRE(counts.ok());
+  CHECK(counts.value().sent == 1);
+  CHECK(harness.notifier().calls.size() == 1);
+  CHECK(Run(harness.worker(), kNow).sent == 2);
 }
 
 }  // namespace
