@@ -1,5 +1,7 @@
 #include "alerts/alert_store.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <memory>
@@ -460,6 +462,89 @@ TEST_CASE("A notifier listed twice yields one delivery", "[alerts]") {
   REQUIRE(recorded.size() == 1);
   CHECK(Due(*store, kNow).size() == 1);
   CHECK(recorded[0].deliveries.size() == 1);
+}
+
+
+// A database written by newswatch 0.1 (before digests, matched terms and
+// instance ids) opens, keeps its alerts, and takes the new columns.
+TEST_CASE("A database from the first release is migrated in place",
+          "[alerts]") {
+  TempDir dir;
+  const fs::path file = dir.path() / "newswatch.db";
+  {
+    SQLite::Database old(file.string(),
+                         SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    old.exec(R"(CREATE TABLE batches (id INTEGER PRIMARY KEY,
+        feed_url TEXT NOT NULL, created_at INTEGER NOT NULL,
+        matched_at INTEGER))");
+    old.exec(R"(CREATE TABLE alerts (id INTEGER PRIMARY KEY,
+        search TEXT NOT NULL, article_id TEXT NOT NULL, query TEXT NOT NULL,
+        title TEXT NOT NULL, url TEXT NOT NULL, feed TEXT NOT NULL,
+        feed_url TEXT NOT NULL, snippet TEXT NOT NULL,
+        published INTEGER NOT NULL, fired_at INTEGER NOT NULL,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        UNIQUE (search, article_id)))");
+    old.exec(R"(CREATE TABLE deliveries (id INTEGER PRIMARY KEY,
+        alert_id INTEGER NOT NULL REFERENCES alerts(id),
+        notifier TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'sent', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '', next_attempt_at INTEGER NOT NULL,
+        sent_at INTEGER, UNIQUE (alert_id, notifier)))");
+    old.exec("INSERT INTO batches VALUES (1, 'https://x.org/f', 1, 1)");
+    old.exec(
+        "INSERT INTO alerts VALUES (1, 'S', 'a1', 'q', 'Old title', "
+        "'https://x.org/1', 'Feed', 'https://x.org/f', 'snip', 5, 6, 1)");
+    old.exec("INSERT INTO deliveries (id, alert_id, notifier, next_attempt_at) "
+             "VALUES (1, 1, 'console', 6)");
+  }
+  auto store = OpenStore(file);
+  CHECK(store->InstanceId().size() == 16);
+  std::vector<Alert> listed = List(*store);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].content.title == "Old title");
+  CHECK(listed[0].content.matched_terms.empty());
+  REQUIRE(listed[0].deliveries.size() == 1);
+  CHECK_FALSE(listed[0].deliveries[0].held);
+  CHECK(Due(*store, 6).size() == 1);
+  // New alerts go in beside the old, with the new columns.
+  NewAlert fresh = MakeAlert("S", "a2", {"console"});
+  fresh.content.matched_terms = {"ukraine", "troop"};
+  Record(*store, Begin(*store), {fresh});
+  listed = List(*store);
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].content.matched_terms ==
+        std::vector<std::string>{"ukraine", "troop"});
+  // Opening again changes nothing, the instance id included.
+  const std::string instance = store->InstanceId();
+  store.reset();
+  store = OpenStore(file);
+  CHECK(store->InstanceId() == instance);
+  CHECK(List(*store).size() == 2);
+}
+
+TEST_CASE("ListAlerts filters by delivery state", "[alerts]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() / "newswatch.db");
+  const std::vector<Alert> recorded =
+      Record(*store, Begin(*store),
+             {MakeAlert("S", "a1", {"chat"}), MakeAlert("S", "a2", {"chat"}),
+              MakeAlert("S", "a3", {"chat", "console"})});
+  REQUIRE(store->MarkSent({recorded[0].deliveries[0].id}, kNow).ok());
+  REQUIRE(store->MarkFailed({recorded[1].deliveries[0].id}, "no", std::nullopt)
+              .ok());
+  REQUIRE(store->MarkSent({recorded[2].deliveries[0].id}, kNow).ok());
+  AlertQuery dead;
+  dead.delivery_state = DeliveryState::kDead;
+  std::vector<Alert> listed = List(*store, dead);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].content.article_id == "a2");
+  AlertQuery pending;
+  pending.delivery_state = DeliveryState::kPending;
+  listed = List(*store, pending);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].content.article_id == "a3");
+  CHECK(listed[0].deliveries.size() == 2);  // All of its deliveries.
 }
 
 }  // namespace
