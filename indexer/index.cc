@@ -251,6 +251,7 @@ config::Result<std::vector<SearchHit>> Index::Search(
         std::min<size_t>(options.limit, available));
     Xapian::MSet mset = enquire.get_mset(0, limit);
     std::vector<SearchHit> hits;
+    std::vector<MatchedDocument> documents;
     for (auto item = mset.begin(); item != mset.end(); ++item) {
       SearchHit hit;
       hit.article = DeserialiseArticle(item.get_document().get_data());
@@ -258,7 +259,13 @@ config::Result<std::vector<SearchHit>> Index::Search(
           mset.snippet(Utf8Prefix(hit.article.text, kSnippetSourceBytes),
                        kSnippetBytes, DefaultStemmer(),
                        Xapian::MSet::SNIPPET_BACKGROUND_MODEL, "", "", "…");
+      documents.push_back({*item, IdTerm(hit.article.id)});
       hits.push_back(std::move(hit));
+    }
+    std::vector<std::vector<std::string>> matched_terms =
+        MatchedTerms(impl_->database, query, documents);
+    for (size_t i = 0; i < hits.size(); ++i) {
+      hits[i].matched_terms = std::move(matched_terms[i]);
     }
     return hits;
   });

@@ -21,6 +21,12 @@ namespace newswatch::indexer {
 struct SearchHit {
   Article article;
   std::string snippet;  // Plain text around the matched terms.
+  // The query's words and phrases that took part in this hit's match, as
+  // written in the query, lowercased (phrases without quotes), deduplicated,
+  // in query order: `Ukraine AND troop cap` on an article with "Ukraine's",
+  // "troops" and "caps" gives {"ukraine", "troop", "cap"}. A word under NOT
+  // never appears; of an OR, only the alternatives that matched do.
+  std::vector<std::string> matched_terms;
 };
 
 struct SearchOptions {
@@ -58,7 +64,9 @@ class Index {
   config::Status WriteBatch(long long batch_id,
                             const std::vector<Article>& articles);
 
-  // Ranked hits for a parsed query.
+  // Ranked hits for a parsed query, each with its matched terms. Beyond the
+  // search itself, working out the matched terms costs one boolean lookup
+  // per word or phrase of the query, restricted to the hits.
   config::Result<std::vector<SearchHit>> Search(const QueryNode& query,
                                                 const SearchOptions& options);
 

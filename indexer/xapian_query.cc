@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "indexer/fnv_hash.h"
@@ -62,6 +64,77 @@ Xapian::Query Negate(const Xapian::Query& query) {
                        query);
 }
 
+// The words and phrases of a query in the order they were written (the
+// parser keeps children in order, so this is a pre-order walk).
+void CollectLeaves(const QueryNode& node,
+                   std::vector<const QueryNode*>& leaves) {
+  if (node.kind == QueryNode::Kind::kWord ||
+      node.kind == QueryNode::Kind::kPhrase) {
+    leaves.push_back(&node);
+    return;
+  }
+  for (const QueryNode& child : node.children) CollectLeaves(child, leaves);
+}
+
+// A word or phrase as a hit's matched terms show it: as written, lowercased,
+// with runs of whitespace (only phrases have any) made one space.
+std::string MatchedTermText(const QueryNode& leaf) {
+  const std::string lower = Xapian::Unicode::tolower(leaf.text);
+  std::string text;
+  bool pending_space = false;
+  for (const char c : lower) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+        c == '\v') {
+      pending_space = !text.empty();
+      continue;
+    }
+    if (pending_space) text += ' ';
+    pending_space = false;
+    text += c;
+  }
+  return text;
+}
+
+// Whether `node` matched one document, given whether each of the query's
+// leaves did (`leaf_matched`, consumed in query order through `next_leaf`).
+// Appends the indexes of the leaves that took part in the match to
+// `taking_part`; a node that did not match appends nothing. Every child is
+// visited, without short-circuiting, to keep `next_leaf` in step.
+bool ExplainNode(const QueryNode& node, const std::vector<bool>& leaf_matched,
+                 size_t& next_leaf, std::vector<size_t>& taking_part) {
+  switch (node.kind) {
+    case QueryNode::Kind::kWord:
+    case QueryNode::Kind::kPhrase: {
+      const size_t leaf = next_leaf++;
+      if (leaf_matched[leaf]) taking_part.push_back(leaf);
+      return leaf_matched[leaf];
+    }
+    case QueryNode::Kind::kNot: {
+      // What matched under a NOT is the reason a document would not match.
+      std::vector<size_t> ignored;
+      return !ExplainNode(node.children.front(), leaf_matched, next_leaf,
+                          ignored);
+    }
+    case QueryNode::Kind::kAnd: {
+      const size_t mark = taking_part.size();
+      bool all = true;
+      for (const QueryNode& child : node.children) {
+        all = ExplainNode(child, leaf_matched, next_leaf, taking_part) && all;
+      }
+      if (!all) taking_part.resize(mark);
+      return all;
+    }
+    case QueryNode::Kind::kOr: {
+      bool any = false;
+      for (const QueryNode& child : node.children) {
+        any = ExplainNode(child, leaf_matched, next_leaf, taking_part) || any;
+      }
+      return any;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Xapian::Stem DefaultStemmer() { return Xapian::Stem("english"); }
@@ -115,6 +188,69 @@ Xapian::Query CompileQuery(const QueryNode& node) {
     }
   }
   return Xapian::Query();
+}
+
+std::vector<std::vector<std::string>> MatchedTerms(
+    const Xapian::Database& database, const QueryNode& query,
+    const std::vector<MatchedDocument>& documents) {
+  std::vector<std::vector<std::string>> matched_terms(documents.size());
+  if (documents.empty()) return matched_terms;
+  std::vector<const QueryNode*> leaves;
+  CollectLeaves(query, leaves);
+
+  // Which leaves matched which documents: each leaf's own compiled query,
+  // filtered to the documents by their id terms, so each Enquire visits only
+  // them (and checks phrase positions only in them).
+  std::unordered_map<Xapian::docid, size_t> position_of;
+  std::vector<Xapian::Query> id_terms;
+  for (size_t i = 0; i < documents.size(); ++i) {
+    position_of.emplace(documents[i].docid, i);
+    id_terms.emplace_back(documents[i].id_term);
+  }
+  const Xapian::Query only_documents(Xapian::Query::OP_OR, id_terms.begin(),
+                                     id_terms.end());
+  std::vector<std::vector<bool>> leaf_matched(
+      documents.size(), std::vector<bool>(leaves.size(), false));
+  Xapian::Enquire enquire(database);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+  for (size_t leaf = 0; leaf < leaves.size(); ++leaf) {
+    enquire.set_query(Xapian::Query(
+        Xapian::Query::OP_FILTER, CompileQuery(*leaves[leaf]), only_documents));
+    const Xapian::MSet mset =
+        enquire.get_mset(0, static_cast<Xapian::doccount>(documents.size()));
+    for (auto item = mset.begin(); item != mset.end(); ++item) {
+      auto position = position_of.find(*item);
+      if (position != position_of.end()) {
+        leaf_matched[position->second][leaf] = true;
+      }
+    }
+  }
+
+  // Leaves that read the same are reported once: each leaf's text is
+  // numbered by its first occurrence, once per query.
+  std::vector<std::string> texts;
+  std::vector<size_t> text_of_leaf;
+  std::unordered_map<std::string, size_t> text_number;
+  for (const QueryNode* leaf : leaves) {
+    std::string text = MatchedTermText(*leaf);
+    auto [entry, added] = text_number.emplace(text, texts.size());
+    if (added) texts.push_back(std::move(text));
+    text_of_leaf.push_back(entry->second);
+  }
+  for (size_t i = 0; i < documents.size(); ++i) {
+    std::vector<size_t> taking_part;
+    size_t next_leaf = 0;
+    ExplainNode(query, leaf_matched[i], next_leaf, taking_part);
+    std::vector<bool> reported(texts.size(), false);
+    for (const size_t leaf : taking_part) {
+      const size_t text = text_of_leaf[leaf];
+      if (reported[text]) continue;
+      reported[text] = true;
+      matched_terms[i].push_back(texts[text]);
+    }
+  }
+  return matched_terms;
 }
 
 std::string IdTerm(const std::string& article_id) {

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "indexer/query.h"
 
@@ -38,6 +39,31 @@ bool HasSearchableTerms(std::string_view text);
 // a phrase matches its unstemmed words in order. Negation is AND_NOT; a tree
 // that is only negation matches all documents but those.
 Xapian::Query CompileQuery(const QueryNode& node);
+
+// A document whose match is to be explained: its docid, and its id term (see
+// IdTerm), which must be unique to it as replace_document makes it.
+struct MatchedDocument {
+  Xapian::docid docid = 0;
+  std::string id_term;
+};
+
+// For each of `documents`, which must be distinct and all match `query`, the
+// words and
+// phrases of the query that took part in the match: each as written in the
+// query, lowercased (phrases without their quotes, whitespace collapsed),
+// deduplicated, in query order. A word or phrase takes part when it matched
+// the document and so did every group around it up to the query itself: so
+// a word under NOT never does, an OR contributes only the alternatives that
+// matched, and an OR alternative that matched only in part (`(a b) OR c`
+// with only a and c present) contributes nothing.
+//
+// Costs one boolean Enquire per word or phrase of the query (NOT operands
+// included, as they decide whether the groups around them matched), each
+// restricted to `documents` by their id terms; then O(query nodes) per
+// document. Throws what Xapian throws.
+std::vector<std::vector<std::string>> MatchedTerms(
+    const Xapian::Database& database, const QueryNode& query,
+    const std::vector<MatchedDocument>& documents);
 
 // The id term of an article id. Ids too long for a Xapian term are hashed.
 std::string IdTerm(const std::string& article_id);

@@ -2,9 +2,23 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
 
 #include "tests/support/temp_dir.h"
+
+// Matched terms by article id, printed readably when a check fails.
+template <>
+struct Catch::StringMaker<std::map<std::string, std::vector<std::string>>> {
+  static std::string convert(
+      const std::map<std::string, std::vector<std::string>>& terms_by_id) {
+    std::string out = "{";
+    for (const auto& [id, terms] : terms_by_id) {
+      out += " " + id + ": " + Catch::Detail::stringify(terms);
+    }
+    return out + " }";
+  }
+};
 
 namespace newswatch::indexer {
 namespace {
@@ -41,6 +55,21 @@ class IndexFixture {
     std::set<std::string> ids;
     for (const SearchHit& hit : hits.value()) ids.insert(hit.article.id);
     return ids;
+  }
+
+  // Each hit's matched terms, by article id.
+  std::map<std::string, std::vector<std::string>> MatchedTerms(
+      const std::string& query_text) {
+    config::Result<QueryNode> query = ParseQuery(query_text);
+    INFO("query: " << query_text);
+    REQUIRE(query.ok());
+    auto hits = index_->Search(query.value(), {});
+    REQUIRE(hits.ok());
+    std::map<std::string, std::vector<std::string>> terms;
+    for (const SearchHit& hit : hits.value()) {
+      terms[hit.article.id] = hit.matched_terms;
+    }
+    return terms;
   }
 
   Index& index() { return *index_; }
@@ -124,6 +153,132 @@ TEST_CASE("Phrases do not span the title and the text", "[index]") {
   IndexFixture fixture({MakeArticle("a", "Talks in Geneva", "Peace plan.")});
   CHECK(fixture.Matching("\"geneva peace\"").empty());
   CHECK(fixture.Matching("geneva peace") == Ids{"a"});
+}
+
+using Terms = std::vector<std::string>;
+using TermsById = std::map<std::string, Terms>;
+
+TEST_CASE("Matched terms are the query's words, whatever form matched",
+          "[index][matched_terms]") {
+  IndexFixture fixture({
+      MakeArticle("seed", "Caps on Ukraine’s armed forces",
+                  "Ukraine's troops would withdraw."),
+  });
+  CHECK(fixture.MatchedTerms("Ukraine AND troop cap") ==
+        TermsById{{"seed", {"ukraine", "troop", "cap"}}});
+  // As written, lowercased: not the stem, not the article's form.
+  CHECK(fixture.MatchedTerms("TROOPS Ukraine's") ==
+        TermsById{{"seed", {"troops", "ukraine's"}}});
+  // Query order, not article order.
+  CHECK(fixture.MatchedTerms("withdraw caps") ==
+        TermsById{{"seed", {"withdraw", "caps"}}});
+  // Deduplicated after lowercasing; different words stay apart.
+  CHECK(fixture.MatchedTerms("troop Troop (TROOP OR troops)") ==
+        TermsById{{"seed", {"troop", "troops"}}});
+}
+
+TEST_CASE("Matched terms leave out words under NOT", "[index][matched_terms]") {
+  IndexFixture fixture({
+      MakeArticle("oil", "Oil prices", "Sanctions bite."),
+      MakeArticle("gas", "Gas prices", "Storage is full."),
+      MakeArticle("both", "Oil and gas", "Sanctions again."),
+  });
+  CHECK(fixture.MatchedTerms("prices -sanctions") ==
+        TermsById{{"gas", {"prices"}}});
+  CHECK(fixture.MatchedTerms("prices NOT (oil OR sanctions)") ==
+        TermsById{{"gas", {"prices"}}});
+  CHECK(fixture.MatchedTerms("NOT oil") == TermsById{{"gas", {}}});
+  // A negated word that is absent did not match either.
+  CHECK(fixture.MatchedTerms("gas -storage") == TermsById{{"both", {"gas"}}});
+  // Nor does one that is present, in a hit that another alternative made.
+  CHECK(fixture.MatchedTerms("sanctions OR -gas") ==
+        TermsById{{"oil", {"sanctions"}}, {"both", {"sanctions"}}});
+  // Nor under a double negation.
+  CHECK(fixture.MatchedTerms("-(oil -sanctions)") ==
+        TermsById{{"oil", {}}, {"gas", {}}, {"both", {}}});
+}
+
+TEST_CASE("Matched terms of an OR are the alternatives that matched",
+          "[index][matched_terms]") {
+  IndexFixture fixture({
+      MakeArticle("oil", "Oil prices", "Sanctions bite."),
+      MakeArticle("gas", "Gas prices", "Storage is full."),
+      MakeArticle("both", "Oil and gas", "Sanctions again."),
+  });
+  // One search, several hits: each gets its own.
+  CHECK(
+      fixture.MatchedTerms("oil OR gas") ==
+      TermsById{{"oil", {"oil"}}, {"gas", {"gas"}}, {"both", {"oil", "gas"}}});
+  CHECK(fixture.MatchedTerms("(oil OR gas) sanctions") ==
+        TermsById{{"oil", {"oil", "sanctions"}},
+                  {"both", {"oil", "gas", "sanctions"}}});
+  // An alternative that matched only in part contributes nothing: "oil" is
+  // in the article, but `oil storage` did not match it.
+  CHECK(fixture.MatchedTerms("(oil storage) OR sanctions") ==
+        TermsById{{"oil", {"sanctions"}}, {"both", {"sanctions"}}});
+  // Nor does an alternative that its own NOT ruled out.
+  CHECK(fixture.MatchedTerms("sanctions OR (oil -gas)") ==
+        TermsById{{"oil", {"sanctions", "oil"}}, {"both", {"sanctions"}}});
+}
+
+TEST_CASE("A phrase is a matched term only when the phrase matched",
+          "[index][matched_terms]") {
+  IndexFixture fixture({
+      MakeArticle("exact", "Price cap extended", "The price cap stays."),
+      MakeArticle("reversed", "Cap price", "A cap on the price."),
+      MakeArticle("inflected", "Price caps", "Several price caps."),
+  });
+  CHECK(fixture.MatchedTerms("\"price cap\" OR \"price caps\" OR extended") ==
+        TermsById{{"exact", {"price cap", "extended"}},
+                  {"inflected", {"price caps"}}});
+  // Both words are in "reversed", but not as the phrase.
+  CHECK(fixture.MatchedTerms("\"price cap\" OR \"on the price\"") ==
+        TermsById{{"exact", {"price cap"}}, {"reversed", {"on the price"}}});
+  // Lowercased, without quotes, whitespace made single spaces.
+  CHECK(fixture.MatchedTerms("\" Price \t CAP \" stays") ==
+        TermsById{{"exact", {"price cap", "stays"}}});
+}
+
+TEST_CASE("A hyphenated word is a matched term as written",
+          "[index][matched_terms]") {
+  IndexFixture fixture({
+      MakeArticle("spaced", "Air defence systems", "Delivered."),
+      MakeArticle("apart", "Defence of the air", "Systems delivered."),
+  });
+  CHECK(fixture.MatchedTerms("Air-Defence OR systems") ==
+        TermsById{{"spaced", {"air-defence", "systems"}},
+                  {"apart", {"systems"}}});
+}
+
+TEST_CASE("Words found only in the title are matched terms",
+          "[index][matched_terms]") {
+  IndexFixture fixture({
+      MakeArticle("title-only", "Troops rotate in Lebanon", "Nothing here."),
+      MakeArticle("text-only", "Nothing here", "Troops rotate in Lebanon."),
+  });
+  CHECK(fixture.MatchedTerms("troop \"rotate in lebanon\"") ==
+        TermsById{{"title-only", {"troop", "rotate in lebanon"}},
+                  {"text-only", {"troop", "rotate in lebanon"}}});
+}
+
+TEST_CASE("Matched terms hold within a batch filter and a limit",
+          "[index][matched_terms]") {
+  IndexFixture fixture({MakeArticle("old", "Troops move", "Old news.")});
+  REQUIRE(fixture.index()
+              .WriteBatch(2, {MakeArticle("new", "Caps again", "New."),
+                              MakeArticle("newer", "Troops again", "New.")})
+              .ok());
+  auto query = ParseQuery("troops OR caps");
+  REQUIRE(query.ok());
+  SearchOptions options;
+  options.batch_id = 2;
+  options.limit = 1;
+  auto hits = fixture.index().Search(query.value(), options);
+  REQUIRE(hits.ok());
+  REQUIRE(hits.value().size() == 1);
+  const SearchHit& hit = hits.value().front();
+  CHECK(hit.matched_terms ==
+        Terms{hit.article.id == "new" ? "caps" : "troops"});
 }
 
 TEST_CASE("Writing an article again replaces it", "[index]") {

@@ -1,6 +1,8 @@
 #include "indexer/matcher.h"
 
 #include <catch2/catch.hpp>
+#include <map>
+#include <utility>
 
 #include "tests/support/temp_dir.h"
 
@@ -8,7 +10,11 @@ namespace newswatch::indexer {
 namespace {
 
 config::Search MakeSearch(const std::string& name, const std::string& query) {
-  return config::Search{name, query, {}};
+  // Field by field, so that options added to Search keep their defaults.
+  config::Search search;
+  search.name = name;
+  search.query = query;
+  return search;
 }
 
 Article MakeArticle(const std::string& id, const std::string& text) {
@@ -63,6 +69,31 @@ TEST_CASE("Matcher matches each search against the batch's articles only",
   REQUIRE(first_batch.ok());
   REQUIRE(first_batch.value().size() == 1);
   CHECK(first_batch.value().front().hit.article.id == "old");
+}
+
+TEST_CASE("Matcher reports each match's matched terms", "[matcher]") {
+  testing::TempDir dir;
+  auto index = Index::OpenWritable(dir.path() / "index");
+  REQUIRE(index.ok());
+  REQUIRE(index.value()
+              ->WriteBatch(1, {MakeArticle("a", "Ukraine's troops face caps"),
+                               MakeArticle("b", "Troops leave Kyiv")})
+              .ok());
+  auto matcher = Matcher::Create(
+      {MakeSearch("seed", "Ukraine AND troop cap"),
+       MakeSearch("either", "(Kyiv OR Ukraine) troops -sanctions")});
+  REQUIRE(matcher.ok());
+  auto matches = matcher.value().MatchBatch(*index.value(), 1);
+  REQUIRE(matches.ok());
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> terms;
+  for (const SearchMatch& match : matches.value()) {
+    terms[{match.search_name, match.hit.article.id}] = match.hit.matched_terms;
+  }
+  using Terms = std::vector<std::string>;
+  CHECK(terms.size() == 3);
+  CHECK(terms[{"seed", "a"}] == Terms{"ukraine", "troop", "cap"});
+  CHECK(terms[{"either", "a"}] == Terms{"ukraine", "troops"});
+  CHECK(terms[{"either", "b"}] == Terms{"kyiv", "troops"});
 }
 
 }  // namespace
