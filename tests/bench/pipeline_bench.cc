@@ -158,7 +158,10 @@ int main(int argc, char** argv) {
         at = end + 1;
       }
       if (taken == 2 && searches.size() < 1000) {
-        searches.push_back({"s" + std::to_string(searches.size()), words, {}});
+        config::Search search;
+        search.name = "s" + std::to_string(searches.size());
+        search.query = words;
+        searches.push_back(std::move(search));
       }
     }
   }
