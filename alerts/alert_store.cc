@@ -88,7 +88,8 @@ constexpr AddedColumn kAddedColumns[] = {
 
 bool HasColumn(SQLite::Database& db, const std::string& table,
                const std::string& column) {
-  SQLite::Statement info(db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+  SQLite::Statement info(db,
+                         "SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
   info.bind(1, table);
   info.bind(2, column);
   return info.executeStep();
@@ -124,8 +125,7 @@ void CreateOrMigrate(SQLite::Database& db) {
 // Empty for a database from before instance ids, opened read-only.
 std::string ReadInstanceId(SQLite::Database& db) {
   if (!db.tableExists("meta")) return "";
-  SQLite::Statement row(db,
-                        "SELECT value FROM meta WHERE key = 'instance_id'");
+  SQLite::Statement row(db, "SELECT value FROM meta WHERE key = 'instance_id'");
   return row.executeStep() ? row.getColumn(0).getString() : "";
 }
 
@@ -178,7 +178,8 @@ Alert ReadAlert(SQLite::Statement& row, int first = 0) {
   alert.content.snippet = row.getColumn(first + 8).getString();
   alert.content.published = row.getColumn(first + 9).getInt64();
   alert.fired_at = row.getColumn(first + 10).getInt64();
-  alert.content.matched_terms = DecodeTerms(row.getColumn(first + 11).getString());
+  alert.content.matched_terms =
+      DecodeTerms(row.getColumn(first + 11).getString());
   return alert;
 }
 
@@ -431,8 +432,8 @@ config::Result<std::vector<Alert>> AlertStore::RecordBatch(
 config::Result<std::vector<Alert>> AlertStore::ListAlerts(
     const AlertQuery& query) {
   return impl_->Guard([&]() -> config::Result<std::vector<Alert>> {
-    std::string sql = std::string("SELECT ") + kAlertColumns +
-                      " FROM alerts a WHERE 1";
+    std::string sql =
+        std::string("SELECT ") + kAlertColumns + " FROM alerts a WHERE 1";
     if (query.search_name) sql += " AND a.search = ?";
     if (query.delivery_state) {
       sql +=
@@ -545,8 +546,8 @@ config::Result<std::vector<DueMessage>> AlertStore::DueMessages(
     for (const auto& [digest_id, delivery_id] : due_heads) {
       SQLite::Statement& rows = digest_id != 0 ? digest : single;
       rows.reset();
-      rows.bind(1, static_cast<int64_t>(digest_id != 0 ? digest_id
-                                                       : delivery_id));
+      rows.bind(1,
+                static_cast<int64_t>(digest_id != 0 ? digest_id : delivery_id));
       DueMessage message;
       message.digest_id = digest_id;
       while (rows.executeStep()) {
@@ -633,9 +634,7 @@ config::Result<int> AlertStore::Requeue(const RequeueTarget& target,
   });
 }
 
-const std::string& AlertStore::InstanceId() const {
-  return impl_->instance_id;
-}
+const std::string& AlertStore::InstanceId() const { return impl_->instance_id; }
 
 config::Result<std::map<std::string, std::string>>
 AlertStore::DisabledNotifiers() {

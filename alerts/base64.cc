@@ -6,10 +6,10 @@ namespace newswatch::alerts {
 
 std::string Base64Encode(std::string_view bytes) {
   std::string text(4 * ((bytes.size() + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(
-      reinterpret_cast<unsigned char*>(text.data()),
-      reinterpret_cast<const unsigned char*>(bytes.data()),
-      static_cast<int>(bytes.size()));
+  const int written =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(text.data()),
+                      reinterpret_cast<const unsigned char*>(bytes.data()),
+                      static_cast<int>(bytes.size()));
   text.resize(static_cast<size_t>(written));
   return text;
 }
@@ -19,10 +19,10 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   std::string bytes(3 * (text.size() / 4), '\0');
   // EVP_DecodeBlock skips no whitespace and reports malformed input as -1,
   // but counts padding as zero bytes: trim those by hand.
-  const int written = EVP_DecodeBlock(
-      reinterpret_cast<unsigned char*>(bytes.data()),
-      reinterpret_cast<const unsigned char*>(text.data()),
-      static_cast<int>(text.size()));
+  const int written =
+      EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                      reinterpret_cast<const unsigned char*>(text.data()),
+                      static_cast<int>(text.size()));
   if (written < 0) return std::nullopt;
   size_t padding = 0;
   if (!text.empty() && text.back() == '=') ++padding;

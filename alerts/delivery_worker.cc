@@ -86,7 +86,8 @@ config::Status DeliveryWorker::Send(const DueMessage& due, std::int64_t now,
   Message message;
   message.id = MessageId(store_.InstanceId(), due);
   message.digest = due.digest_id != 0;
-  for (const DueDelivery& part : due.parts) message.alerts.push_back(part.alert);
+  for (const DueDelivery& part : due.parts)
+    message.alerts.push_back(part.alert);
   const std::vector<long long> ids = due.DeliveryIds();
   const int deliveries = static_cast<int>(ids.size());
   Notifier& notifier = *notifiers_.at(due.notifier);
@@ -96,9 +97,9 @@ config::Status DeliveryWorker::Send(const DueMessage& due, std::int64_t now,
     counts.sent += deliveries;
     return store_.MarkSent(ids, now);
   }
-  const std::string what = std::string(message.digest ? "digest " : "message ") +
-                           message.id + " (" + std::to_string(deliveries) +
-                           " alert(s)) via \"" + due.notifier + "\"";
+  const std::string what =
+      std::string(message.digest ? "digest " : "message ") + message.id + " (" +
+      std::to_string(deliveries) + " alert(s)) via \"" + due.notifier + "\"";
   if (outcome.disable_notifier) {
     // The delivery itself is not lost: it waits, pending, for the notifier to
     // be pointed somewhere that answers.
@@ -114,14 +115,15 @@ config::Status DeliveryWorker::Send(const DueMessage& due, std::int64_t now,
   std::optional<std::int64_t> retry_at;
   if (outcome.kind == DeliveryOutcome::Kind::kTransient) {
     // A digest's deliveries share their attempts; the first one counts.
-    retry_at = retry_policy_.NextAttempt(due.parts.front().delivery.attempts + 1,
-                                         now, outcome.retry_after);
+    retry_at = retry_policy_.NextAttempt(
+        due.parts.front().delivery.attempts + 1, now, outcome.retry_after);
   }
   (retry_at ? counts.retrying : counts.dead) += deliveries;
   log_ << what << " failed: " << config::OneLine(outcome.error)
-       << (retry_at ? " (will retry at " + config::FormatRfc3339(*retry_at) + ")"
-                    : " (gave up: the delivery is dead; `newswatch alerts "
-                      "retry` requeues it)")
+       << (retry_at
+               ? " (will retry at " + config::FormatRfc3339(*retry_at) + ")"
+               : " (gave up: the delivery is dead; `newswatch alerts "
+                 "retry` requeues it)")
        << std::endl;
   return store_.MarkFailed(ids, outcome.error, retry_at);
 }

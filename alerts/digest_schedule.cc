@@ -33,7 +33,8 @@ config::Result<std::int64_t> NextDigestTime(
     std::int64_t now) {
   using std::chrono::seconds;
   if (schedule.kind == config::DigestSchedule::Kind::kEvery) {
-    const std::int64_t every = std::max<std::int64_t>(schedule.every.count(), 1);
+    const std::int64_t every =
+        std::max<std::int64_t>(schedule.every.count(), 1);
     return (now / every + 1) * every;
   }
   config::Result<const date::time_zone*> zone = FindZone(time_zone);
@@ -47,7 +48,8 @@ config::Result<std::int64_t> NextDigestTime(
   for (int day = 0; day < 3; ++day) {
     const date::sys_seconds at =
         zone.value()->to_sys(candidate, date::choose::earliest);
-    if (at > instant) return static_cast<std::int64_t>(at.time_since_epoch().count());
+    if (at > instant)
+      return static_cast<std::int64_t>(at.time_since_epoch().count());
     candidate += date::days(1);
   }
   return config::Error::Permanent("time zone \"" + time_zone + "\"",

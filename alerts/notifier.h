@@ -52,8 +52,7 @@ class Notifier {
 
   // Sends `message`; `now` (Unix seconds) stamps it (webhook-timestamp, the
   // email Date header).
-  virtual DeliveryOutcome Deliver(const Message& message,
-                                  std::int64_t now) = 0;
+  virtual DeliveryOutcome Deliver(const Message& message, std::int64_t now) = 0;
 
   // What identifies this notifier's destination (a webhook's URL). A
   // notifier disabled by its receiver is enabled again when this changes.

@@ -547,9 +547,9 @@ class ConfigBuilder {
         reader.StringList("to", true).value_or(std::vector<std::string>{});
     for (const std::string& to : email.to) {
       if (!LooksLikeAddress(to)) {
-        diag_.Add(reader.SourceOf("to"), reader.KeyPath("to"),
-                  "\"" + to +
-                      "\" is not an email address like desk@example.org");
+        diag_.Add(
+            reader.SourceOf("to"), reader.KeyPath("to"),
+            "\"" + to + "\" is not an email address like desk@example.org");
       }
     }
     email.starttls = reader.Bool("starttls").value_or(false);
@@ -620,8 +620,9 @@ class ConfigBuilder {
   std::optional<Seconds> NotifierTimeout(TableReader& reader) {
     auto timeout = reader.Duration("timeout");
     if (timeout && (*timeout < Seconds(1) || *timeout > kMaxNotifierTimeout)) {
-      diag_.Add(reader.SourceOf("timeout"), reader.KeyPath("timeout"),
-                "must be between 1s and " + FormatDuration(kMaxNotifierTimeout));
+      diag_.Add(
+          reader.SourceOf("timeout"), reader.KeyPath("timeout"),
+          "must be between 1s and " + FormatDuration(kMaxNotifierTimeout));
       return std::nullopt;
     }
     return timeout;

@@ -60,7 +60,8 @@ void PrintJson(std::ostream& out, const alerts::Alert& alert) {
         {"attempts", delivery.attempts},
         {"last_error", delivery.last_error}};
     if (delivery.state == alerts::DeliveryState::kPending) {
-      entry["next_attempt_at"] = config::FormatRfc3339(delivery.next_attempt_at);
+      entry["next_attempt_at"] =
+          config::FormatRfc3339(delivery.next_attempt_at);
     }
     deliveries.push_back(std::move(entry));
   }
@@ -104,8 +105,8 @@ int RetryCommand(const CommandContext& context, const ParsedArgs& options) {
   const std::filesystem::path database = DatabaseFile(loaded.config.data_dir);
   {
     // Read-only first, so a mistyped config does not create a database.
-    auto exists = alerts::AlertStore::Open(database,
-                                           alerts::AlertStore::Mode::kReadOnly);
+    auto exists =
+        alerts::AlertStore::Open(database, alerts::AlertStore::Mode::kReadOnly);
     if (!exists.ok()) {
       context.err << "newswatch: " << exists.error().ToString() << "\n";
       return kExitFailure;
@@ -135,8 +136,9 @@ int RetryCommand(const CommandContext& context, const ParsedArgs& options) {
 
 int AlertsCommand(const CommandContext& context,
                   const std::vector<std::string>& args) {
-  config::Result<ParsedArgs> parsed = ParseArgs(
-      "alerts", args, {{"--json", "--pending", "--dead"}, {"--search", "--limit"}});
+  config::Result<ParsedArgs> parsed =
+      ParseArgs("alerts", args,
+                {{"--json", "--pending", "--dead"}, {"--search", "--limit"}});
   if (!parsed.ok()) {
     context.err << "newswatch: " << parsed.error().ToString() << "\n";
     return kExitUsage;
@@ -164,7 +166,8 @@ int AlertsCommand(const CommandContext& context,
   if (options.Has("--pending")) {
     query.delivery_state = alerts::DeliveryState::kPending;
   }
-  if (options.Has("--dead")) query.delivery_state = alerts::DeliveryState::kDead;
+  if (options.Has("--dead"))
+    query.delivery_state = alerts::DeliveryState::kDead;
   if (auto limit = options.Value("--limit")) {
     config::Result<size_t> number = PositiveNumber("--limit", *limit);
     if (!number.ok()) {

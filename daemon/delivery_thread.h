@@ -26,10 +26,10 @@ class DeliveryThread {
   // single-threaded) and owns `notifiers`. `log` must be safe to write from
   // two threads (std::cerr is) and outlive this object. A fatal store error
   // is logged and ends the thread; `on_fatal` is then called from it.
-  DeliveryThread(std::filesystem::path database,
-                 std::map<std::string, std::unique_ptr<alerts::Notifier>>
-                     notifiers,
-                 std::ostream& log, Clock clock, std::function<void()> on_fatal);
+  DeliveryThread(
+      std::filesystem::path database,
+      std::map<std::string, std::unique_ptr<alerts::Notifier>> notifiers,
+      std::ostream& log, Clock clock, std::function<void()> on_fatal);
   // Stops and joins.
   ~DeliveryThread();
   DeliveryThread(const DeliveryThread&) = delete;

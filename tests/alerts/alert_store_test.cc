@@ -464,7 +464,6 @@ TEST_CASE("A notifier listed twice yields one delivery", "[alerts]") {
   CHECK(recorded[0].deliveries.size() == 1);
 }
 
-
 // A database written by newswatch 0.1 (before digests, matched terms and
 // instance ids) opens, keeps its alerts, and takes the new columns.
 TEST_CASE("A database from the first release is migrated in place",
@@ -495,8 +494,9 @@ TEST_CASE("A database from the first release is migrated in place",
     old.exec(
         "INSERT INTO alerts VALUES (1, 'S', 'a1', 'q', 'Old title', "
         "'https://x.org/1', 'Feed', 'https://x.org/f', 'snip', 5, 6, 1)");
-    old.exec("INSERT INTO deliveries (id, alert_id, notifier, next_attempt_at) "
-             "VALUES (1, 1, 'console', 6)");
+    old.exec(
+        "INSERT INTO deliveries (id, alert_id, notifier, next_attempt_at) "
+        "VALUES (1, 1, 'console', 6)");
   }
   auto store = OpenStore(file);
   CHECK(store->InstanceId().size() == 16);

@@ -36,9 +36,13 @@ class FakeNotifier : public Notifier {
   };
 
   DeliveryOutcome Deliver(const Message& message, std::int64_t now) override {
-    Call call{message.id, {}, message.alerts.front().content.title,
-              message.digest, now};
-    for (const Alert& alert : message.alerts) call.alert_ids.push_back(alert.id);
+    Call call{message.id,
+              {},
+              message.alerts.front().content.title,
+              message.digest,
+              now};
+    for (const Alert& alert : message.alerts)
+      call.alert_ids.push_back(alert.id);
     calls.push_back(std::move(call));
     if (script.empty()) return DeliveryOutcome::Sent();
     DeliveryOutcome outcome = script.front();
@@ -192,8 +196,10 @@ TEST_CASE("LogNotifier: CR/LF in feed text cannot split the line", "[alerts]") {
   LogNotifier notifier("console", out);
   Alert second = MakeAlert();
   second.content.title = "Second\nalert";
-  CHECK(notifier.Deliver(Single(alert), kNow).kind == DeliveryOutcome::Kind::kSent);
-  CHECK(notifier.Deliver(Single(second), kNow).kind == DeliveryOutcome::Kind::kSent);
+  CHECK(notifier.Deliver(Single(alert), kNow).kind ==
+        DeliveryOutcome::Kind::kSent);
+  CHECK(notifier.Deliver(Single(second), kNow).kind ==
+        DeliveryOutcome::Kind::kSent);
   const std::string written = out.str();
   CHECK(written == line + "\n" + LogNotifier::FormatLine(second) + "\n");
   CHECK(std::count(written.begin(), written.end(), '\n') == 2);
@@ -211,7 +217,8 @@ TEST_CASE("LogNotifier reports a stream it cannot write as transient",
   // Once the stream works again, so does the notifier.
   std::ostringstream working;
   out.rdbuf(working.rdbuf());
-  CHECK(notifier.Deliver(Single(MakeAlert()), kNow).kind == DeliveryOutcome::Kind::kSent);
+  CHECK(notifier.Deliver(Single(MakeAlert()), kNow).kind ==
+        DeliveryOutcome::Kind::kSent);
   CHECK_FALSE(working.str().empty());
 }
 
@@ -443,7 +450,6 @@ TEST_CASE("DeliverDue drains more than one page of due deliveries",
   CHECK(notifier.calls.size() == 600);
 }
 
-
 TEST_CASE("A digest search's alerts wait, then go out as one message",
           "[alerts][digest]") {
   Outbox outbox;
@@ -451,7 +457,8 @@ TEST_CASE("A digest search's alerts wait, then go out as one message",
   plan.digest_at = kNow + 3600;
   const std::vector<Alert> first =
       outbox.Record({"a1", "a2"}, {"fake"}, kNow, plan);
-  const std::vector<Alert> second = outbox.Record({"a3"}, {"fake"}, kNow + 5, plan);
+  const std::vector<Alert> second =
+      outbox.Record({"a3"}, {"fake"}, kNow + 5, plan);
   REQUIRE(first[0].deliveries[0].held);
   FakeDelivery harness(outbox);
   FakeNotifier& notifier = harness.notifier();
@@ -585,7 +592,8 @@ TEST_CASE("Requeue brings dead deliveries back with a fresh schedule",
   const std::vector<Alert> alerts = outbox.Record({"a1", "a2"}, {"fake"});
   FakeDelivery harness(outbox);
   FakeNotifier& notifier = harness.notifier();
-  notifier.script = {Permanent("HTTP status 400"), Permanent("HTTP status 400")};
+  notifier.script = {Permanent("HTTP status 400"),
+                     Permanent("HTTP status 400")};
   CHECK(Run(harness.worker(), kNow).dead == 2);
 
   RequeueTarget one;

@@ -57,8 +57,7 @@ TEST_CASE("Daily digests follow daylight saving time", "[alerts][digest]") {
         1'743'314'400);  // 2025-03-30T06:00Z = 08:00 CEST
   // 02:30 does not exist on 2025-03-30 in Berlin: the digest goes when the
   // clock jumps (03:00 CEST = 01:00Z), once.
-  const std::int64_t next =
-      Next(Daily(2, 30), "Europe/Berlin", saturday_noon);
+  const std::int64_t next = Next(Daily(2, 30), "Europe/Berlin", saturday_noon);
   CHECK(next == 1'743'296'400);
   CHECK(Next(Daily(2, 30), "Europe/Berlin", next) ==
         1'743'381'000);  // 2025-03-31T00:30Z = 02:30 CEST
@@ -94,8 +93,7 @@ TEST_CASE("PlanDelivery follows the search's policy", "[alerts][digest]") {
   CHECK(plan.value().digest_at == 1'763'193'600);
 }
 
-TEST_CASE("digest_every parses durations and daily times",
-          "[config][digest]") {
+TEST_CASE("digest_every parses durations and daily times", "[config][digest]") {
   auto every = config::ParseDigestSchedule("1h");
   REQUIRE(every.ok());
   CHECK(every.value().kind == config::DigestSchedule::Kind::kEvery);

@@ -794,27 +794,27 @@ TEST_CASE("Bad delivery settings are refused with their line and key",
   const std::string mail_head =
       "[[notifier]]\nname = \"mail\"\ntype = \"email\"\n"
       "smtp_url = \"smtp://127.0.0.1:25\"\n";
-  CheckLocated(one(std::string("time_zone = \"Mars/Base\"\n") + kOneFeed),
-               file, 1, "time_zone");
-  CheckLocated(one(mail_head +
-                   "from = \"a@b.org\\r\\nBcc: x@y.org\"\nto = [\"d@e.org\"]\n" +
-                   kOneFeed),
-               file, 5, "notifier[1].from");
-  CheckLocated(one(mail_head + "from = \"a@b.org\"\nto = [\"not an address\"]\n" +
-                   kOneFeed),
-               file, 6, "notifier[1].to");
+  CheckLocated(one(std::string("time_zone = \"Mars/Base\"\n") + kOneFeed), file,
+               1, "time_zone");
   CheckLocated(
-      one("[[notifier]]\nname = \"h\"\ntype = \"webhook\"\n"
-          "url = \"https://x.org/\"\nsecret = \"whsec_short\"\n" +
-          std::string(kOneFeed)),
-      file, 5, "notifier[1].secret");
+      one(mail_head +
+          "from = \"a@b.org\\r\\nBcc: x@y.org\"\nto = [\"d@e.org\"]\n" +
+          kOneFeed),
+      file, 5, "notifier[1].from");
   CheckLocated(
-      one("[[notifier]]\nname = \"h\"\ntype = \"webhook\"\n"
-          "url = \"https://x.org/\"\ntimeout = \"1h\"\n" +
-          std::string(kOneFeed)),
-      file, 5, "notifier[1].timeout");
-  const std::string search = std::string(kOneFeed) +
-                             "[[search]]\nname = \"S\"\nquery = \"x\"\n";
+      one(mail_head + "from = \"a@b.org\"\nto = [\"not an address\"]\n" +
+          kOneFeed),
+      file, 6, "notifier[1].to");
+  CheckLocated(one("[[notifier]]\nname = \"h\"\ntype = \"webhook\"\n"
+                   "url = \"https://x.org/\"\nsecret = \"whsec_short\"\n" +
+                   std::string(kOneFeed)),
+               file, 5, "notifier[1].secret");
+  CheckLocated(one("[[notifier]]\nname = \"h\"\ntype = \"webhook\"\n"
+                   "url = \"https://x.org/\"\ntimeout = \"1h\"\n" +
+                   std::string(kOneFeed)),
+               file, 5, "notifier[1].timeout");
+  const std::string search =
+      std::string(kOneFeed) + "[[search]]\nname = \"S\"\nquery = \"x\"\n";
   CheckLocated(one(search + "delivery = \"weekly\"\n"), file, 6,
                "search[1].delivery");
   CheckLocated(one(search + "digest_every = \"daily 25:00\"\n"), file, 6,
@@ -822,10 +822,11 @@ TEST_CASE("Bad delivery settings are refused with their line and key",
   CheckLocated(one(search + "max_per_hour = 0\n"), file, 6,
                "search[1].max_per_hour");
   // The secret is not repeated in the error.
-  const Error secret = one(
-      "[[notifier]]\nname = \"h\"\ntype = \"webhook\"\nurl = \"https://x.org/\"\n"
-      "secret = \"whsec_not*base64*at*all*but*long*enough\"\n" +
-      std::string(kOneFeed));
+  const Error secret =
+      one("[[notifier]]\nname = \"h\"\ntype = \"webhook\"\nurl = "
+          "\"https://x.org/\"\n"
+          "secret = \"whsec_not*base64*at*all*but*long*enough\"\n" +
+          std::string(kOneFeed));
   CHECK_THAT(secret.ToString(),
              !Catch::Contains("not*base64*at*all*but*long*enough"));
 }
