@@ -37,10 +37,14 @@ class DeliveryWorker {
   // `notifiers` maps notifier names to their implementations; deliveries for
   // a name that is not there stay pending, untouched. `log` receives one line
   // per failure. All three must outlive the worker.
+  // `retry_policy` is replaceable for tests that need exact retry times.
   DeliveryWorker(AlertStore& store,
                  std::map<std::string, std::unique_ptr<Notifier>>& notifiers,
-                 std::ostream& log)
-      : store_(store), notifiers_(notifiers), log_(log) {}
+                 std::ostream& log, RetryPolicy retry_policy = RetryPolicy())
+      : store_(store),
+        notifiers_(notifiers),
+        log_(log),
+        retry_policy_(std::move(retry_policy)) {}
 
   // Attempts every message due at `now` for which it has an enabled
   // notifier. `stop`, when given, is asked between messages: a true answer

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -151,8 +152,9 @@ class FakeDelivery {
     auto fake = std::make_unique<FakeNotifier>();
     notifier_ = fake.get();
     notifiers_["fake"] = std::move(fake);
-    worker_ =
-        std::make_unique<DeliveryWorker>(outbox.store(), notifiers_, log_);
+    // Without jitter, so retry times are exact.
+    worker_ = std::make_unique<DeliveryWorker>(outbox.store(), notifiers_, log_,
+                                               RetryPolicy(0.0));
   }
 
   FakeNotifier& notifier() { return *notifier_; }
@@ -223,7 +225,7 @@ TEST_CASE("LogNotifier reports a stream it cannot write as transient",
 }
 
 TEST_CASE("RetryPolicy follows its schedule, then gives up", "[alerts]") {
-  const RetryPolicy policy;
+  RetryPolicy policy(0.0);
   const std::vector<std::int64_t> delays = {
       10, 60, 300, 1800, 2 * 3600, 6 * 3600, 12 * 3600, 24 * 3600};
   for (size_t i = 0; i < delays.size(); ++i) {
@@ -241,12 +243,26 @@ TEST_CASE("RetryPolicy follows its schedule, then gives up", "[alerts]") {
 
 TEST_CASE("RetryPolicy: a later Retry-After wins, an earlier one does not",
           "[alerts]") {
-  const RetryPolicy policy;
+  RetryPolicy policy(0.0);
   CHECK(policy.NextAttempt(1, kNow, kNow + 120) == kNow + 120);
   CHECK(policy.NextAttempt(1, kNow, kNow + 5) == kNow + 10);
   CHECK(policy.NextAttempt(3, kNow, kNow + 301) == kNow + 301);
   // After the last attempt, Retry-After does not resurrect the delivery.
   CHECK_FALSE(policy.NextAttempt(9, kNow, kNow + 60).has_value());
+}
+
+TEST_CASE("RetryPolicy spreads retries by up to a tenth of the delay",
+          "[alerts]") {
+  RetryPolicy policy(0.1, 42);
+  std::set<std::int64_t> seen;
+  for (int i = 0; i < 200; ++i) {
+    const auto next = policy.NextAttempt(4, kNow, std::nullopt);  // 30 min.
+    REQUIRE(next.has_value());
+    CHECK(*next >= kNow + 1800);
+    CHECK(*next <= kNow + 1980);
+    seen.insert(*next);
+  }
+  CHECK(seen.size() > 50);  // Spread, not one value.
 }
 
 TEST_CASE("DeliveryWorker sends due deliveries and marks them sent",
