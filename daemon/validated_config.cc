@@ -1,3 +1,5 @@
+#include "alerts/email_message.h"
+#include "alerts/webhook_payload.h"
 #include "daemon/commands.h"
 #include "indexer/matcher.h"
 
@@ -5,9 +7,36 @@ namespace newswatch::daemon {
 
 config::LoadedConfig LoadValidatedConfig(const std::filesystem::path& path) {
   config::LoadedConfig loaded = config::LoadConfig(path);
+  // The schema's errors already cover what the checks below would repeat.
+  const bool schema_ok = loaded.errors.empty();
   for (config::Error& error :
        indexer::Matcher::Validate(loaded.config.searches)) {
     loaded.errors.push_back(std::move(error));
+  }
+  // The notifiers' own rules, stricter than the schema's: what the email
+  // builder and the webhook sender would refuse at the first delivery.
+  for (const config::Notifier& notifier : loaded.config.notifiers) {
+    if (!schema_ok) break;
+    const std::string where = loaded.config.source_path.string() +
+                              ": notifier \"" + notifier.name + "\"";
+    if (notifier.email) {
+      std::vector<std::string> addresses = notifier.email->to;
+      addresses.push_back(notifier.email->from);
+      for (const std::string& address : addresses) {
+        if (config::Status valid = alerts::ValidateEmailAddress(address);
+            !valid.ok()) {
+          loaded.errors.push_back(
+              config::Error::Fatal(where, valid.error().what));
+        }
+      }
+    }
+    if (notifier.webhook && notifier.webhook->format == "ntfy" &&
+        !alerts::NtfyTargetOf(notifier.webhook->url)) {
+      loaded.errors.push_back(
+          config::Error::Fatal(where,
+                               "format \"ntfy\" needs the topic's URL, like "
+                               "https://ntfy.sh/mytopic"));
+    }
   }
   return loaded;
 }
