@@ -12,6 +12,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Every transaction here reads, then writes. Begun IMMEDIATE, it takes the
+// write lock first (waiting on the busy timeout), instead of failing with
+// SQLITE_BUSY when another connection (the daemon's other thread, or the
+// CLI's `alerts retry`) wrote since its read.
+constexpr SQLite::TransactionBehavior kWriteTransaction =
+    SQLite::TransactionBehavior::IMMEDIATE;
+
 // Each statement is idempotent, so opening an existing database is a no-op.
 constexpr const char* kSchema[] = {
     R"(CREATE TABLE IF NOT EXISTS batches (
@@ -97,7 +104,7 @@ bool HasColumn(SQLite::Database& db, const std::string& table,
 
 // Creates the schema, or brings an older one up to date, in one transaction.
 void CreateOrMigrate(SQLite::Database& db) {
-  SQLite::Transaction transaction(db);
+  SQLite::Transaction transaction(db, kWriteTransaction);
   for (const char* statement : kSchema) {
     // The indexes name columns that an old table may lack: add those first.
     if (std::string(statement).rfind("CREATE INDEX", 0) == 0) {
@@ -347,7 +354,7 @@ config::Result<std::vector<long long>> AlertStore::UnmatchedBatches() {
 config::Result<std::vector<Alert>> AlertStore::RecordBatch(
     long long batch_id, const std::vector<NewAlert>& alerts, std::int64_t now) {
   return impl_->Guard([&]() -> config::Result<std::vector<Alert>> {
-    SQLite::Transaction transaction(*impl_->db);
+    SQLite::Transaction transaction(*impl_->db, kWriteTransaction);
     SQLite::Statement insert_alert(
         *impl_->db,
         "INSERT INTO alerts (search, article_id, query, title, url, feed, "
@@ -473,7 +480,7 @@ config::Result<std::vector<DueMessage>> AlertStore::DueMessages(
     // (search, notifier) and at most kMaxAlertsPerDigest alerts each, in one
     // transaction: a crash leaves either no digest or a whole one.
     {
-      SQLite::Transaction transaction(db);
+      SQLite::Transaction transaction(db, kWriteTransaction);
       SQLite::Statement groups(
           db,
           "SELECT DISTINCT a.search, d.notifier FROM deliveries d JOIN alerts "
