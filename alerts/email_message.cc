@@ -21,75 +21,20 @@ constexpr std::size_t kMaxQuotedPrintableLine = 76;
 constexpr std::size_t kMaxEncodedWord = 75;
 constexpr std::string_view kEncodedWordPrefix = "=?UTF-8?B?";
 constexpr std::string_view kEncodedWordSuffix = "?=";
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";     // U+2026
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 // ---------------------------------------------------------------------------
 // Untrusted text.
 
-// The length of the well-formed UTF-8 sequence at text[i], or 0 when the
-// bytes there are not one (stray continuation byte, overlong form,
-// surrogate, beyond U+10FFFF, truncated).
-std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) {
-    return static_cast<unsigned char>(text[k]);
-  };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;  // The range of the second byte.
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;   // No overlong forms.
-    if (lead == 0xED) high = 0x9F;  // No surrogates.
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;  // Nothing beyond U+10FFFF.
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  if (byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  }
-  return length;
-}
-
-// `text` with every byte that is not part of well-formed UTF-8 replaced by
-// U+FFFD.
-std::string RepairUtf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = Utf8SequenceLength(text, i);
-    if (length == 0) {
-      out += kReplacement;
-      ++i;
-    } else {
-      out.append(text.substr(i, length));
-      i += length;
-    }
-  }
-  return out;
-}
-
-// Cuts valid UTF-8 `text` to at most `max_bytes` on a character boundary,
-// marking a cut with an ellipsis.
+// config::TruncateUtf8, then without the spaces a cut can leave before the
+// ellipsis ("word…", not "word …"). `text` is valid UTF-8.
 void Truncate(std::string& text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return;
-  std::size_t cut =
-      max_bytes > kEllipsis.size() ? max_bytes - kEllipsis.size() : 0;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
-  while (cut > 0 && text[cut - 1] == ' ') --cut;
-  text.resize(cut);
-  if (max_bytes >= kEllipsis.size()) text += kEllipsis;
+  text = config::TruncateUtf8(text, max_bytes);
+  if (text.empty()) return;
+  const std::size_t ellipsis = text.size() - config::kEllipsis.size();
+  std::size_t kept = ellipsis;
+  while (kept > 0 && text[kept - 1] == ' ') --kept;
+  text.erase(kept, ellipsis - kept);
 }
 
 // Untrusted text made fit for a header or one line of a body: valid UTF-8,
@@ -108,7 +53,7 @@ std::string Clean(std::string_view text, std::size_t max_bytes) {
     }
     text = text.substr(0, cut);
   }
-  const std::string one_line = config::OneLine(RepairUtf8(text));
+  const std::string one_line = config::OneLine(config::RepairUtf8(text));
   std::string out;
   out.reserve(one_line.size());
   for (std::size_t i = 0; i < one_line.size(); ++i) {
@@ -291,7 +236,7 @@ std::vector<std::string> EncodedWords(std::string_view name,
     std::size_t end = start;
     while (end < text.size()) {
       const std::size_t length =
-          std::max<std::size_t>(Utf8SequenceLength(text, end), 1);
+          std::max<std::size_t>(config::Utf8SequenceLength(text, end), 1);
       if (end + length - start > limit && end > start) break;
       end += length;
     }
@@ -379,30 +324,11 @@ std::string QuotedPrintable(std::string_view text) {
 }
 
 std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return config::EscapeChars(text, {{'&', "&amp;"},
+                                    {'<', "&lt;"},
+                                    {'>', "&gt;"},
+                                    {'"', "&quot;"},
+                                    {'\'', "&#39;"}});
 }
 
 // Only web links become clickable: a feed could carry javascript: or data:.

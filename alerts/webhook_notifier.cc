@@ -152,7 +152,7 @@ std::string Excerpt(std::string_view body) {
   line.erase(line.begin(), std::find_if(line.begin(), line.end(), not_space));
   line.erase(std::find_if(line.rbegin(), line.rend(), not_space).base(),
              line.end());
-  return TruncateUtf8(line, kWebhookErrorExcerptBytes);
+  return config::TruncateUtf8(line, kWebhookErrorExcerptBytes);
 }
 
 DeliveryOutcome Failure(Kind kind, std::string error) {
@@ -172,7 +172,7 @@ config::Result<std::vector<std::string>> ConfiguredHeaderLines(
     if (!IsHeaderName(name)) {
       return config::Error::Permanent(
           "", "the configured header name \"" +
-                  TruncateUtf8(config::OneLine(name), 100) +
+                  config::TruncateUtf8(config::OneLine(name), 100) +
                   "\" is not a valid HTTP field name");
     }
     for (std::string_view reserved : kReservedHeaders) {
@@ -204,7 +204,7 @@ DeliveryOutcome ClassifyStatus(long status, const Response& response,
   if (status >= 300 && status <= 399) {
     error += location != nullptr
                  ? ": redirect to " +
-                       TruncateUtf8(config::OneLine(location), 500) +
+                       config::TruncateUtf8(config::OneLine(location), 500) +
                        " not followed (set the notifier's url to it)"
                  : ": redirect not followed";
     return Failure(Kind::kPermanent, std::move(error));

@@ -12,8 +12,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;  // Keeps fields in the documented order.
 
-constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
-
 // Slack shows up to 40,000 characters of text; a digest stays far below.
 constexpr std::size_t kSlackDigestBudgetBytes = 12000;
 constexpr std::size_t kSlackDigestMaxListed = 50;
@@ -47,12 +45,32 @@ struct SafeAlert {
 };
 
 std::string Bounded(std::string_view text, std::size_t max_bytes) {
-  return TruncateUtf8(config::OneLine(text), max_bytes);
+  return config::TruncateUtf8(config::OneLine(text), max_bytes);
 }
 
 std::string BoundedUrl(std::string_view url) {
   if (url.size() > kMaxWebhookUrlBytes) return {};
   return config::OneLine(url);
+}
+
+// The message's search name, bounded; empty for a message without alerts.
+std::string SearchName(const Message& message) {
+  return message.alerts.empty()
+             ? std::string()
+             : Bounded(message.search_name(), kMaxWebhookNameBytes);
+}
+
+// "1 new alert for SEARCH", "3 new alerts for SEARCH".
+std::string NewAlertsFor(std::size_t count, std::string_view search) {
+  return std::to_string(count) + " new alert" + (count == 1 ? "" : "s") +
+         " for " + std::string(search);
+}
+
+// The line that ends a digest listing `listed` of `total` alerts: empty when
+// it lists them all.
+std::string MoreLine(std::size_t total, std::size_t listed) {
+  if (listed >= total) return {};
+  return "\n…and " + std::to_string(total - listed) + " more";
 }
 
 SafeAlert MakeSafe(const Alert& alert) {
@@ -113,9 +131,7 @@ Json GenericArticle(const SafeAlert& alert) {
 std::string GenericBody(const Message& message,
                         const std::vector<SafeAlert>& alerts, bool digest) {
   Json search;
-  search["name"] = message.alerts.empty()
-                       ? std::string()
-                       : Bounded(message.search_name(), kMaxWebhookNameBytes);
+  search["name"] = SearchName(message);
   search["query"] = message.alerts.empty()
                         ? std::string()
                         : Bounded(message.alerts.front().content.query,
@@ -150,51 +166,15 @@ std::string GenericBody(const Message& message,
 // Slack's mrkdwn gives &, < and > a meaning (entities, links, mentions such
 // as <!everyone>); everything else is shown as written.
 std::string SlackEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return config::EscapeChars(text,
+                             {{'&', "&amp;"}, {'<', "&lt;"}, {'>', "&gt;"}});
 }
 
 // A URL inside <url|text>: '|' and '>' would end it early.
 std::string SlackUrl(std::string_view url) {
-  std::string out;
-  for (char c : url) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "%3C";
-        break;
-      case '>':
-        out += "%3E";
-        break;
-      case '|':
-        out += "%7C";
-        break;
-      case ' ':
-        out += "%20";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return config::EscapeChars(
+      url,
+      {{'&', "&amp;"}, {'<', "%3C"}, {'>', "%3E"}, {'|', "%7C"}, {' ', "%20"}});
 }
 
 std::string SlackTitleLink(const SafeAlert& alert) {
@@ -206,10 +186,7 @@ std::string SlackTitleLink(const SafeAlert& alert) {
 
 std::string SlackBody(const Message& message,
                       const std::vector<SafeAlert>& alerts, bool digest) {
-  const std::string search =
-      SlackEscape(message.alerts.empty()
-                      ? std::string()
-                      : Bounded(message.search_name(), kMaxWebhookNameBytes));
+  const std::string search = SlackEscape(SearchName(message));
   std::string text;
   if (!digest) {
     const SafeAlert& alert = alerts.front();
@@ -223,8 +200,7 @@ std::string SlackBody(const Message& message,
       text += "\nMatched: " + SlackEscape(JoinTerms(alert.matched_terms));
     }
   } else {
-    text = "*" + std::to_string(message.alerts.size()) + " new alert" +
-           (message.alerts.size() == 1 ? "" : "s") + " for " + search + "*";
+    text = "*" + NewAlertsFor(message.alerts.size(), search) + "*";
     std::size_t listed = 0;
     for (const SafeAlert& alert : alerts) {
       std::string line = "\n• " + SlackTitleLink(alert) + " (_" +
@@ -236,10 +212,7 @@ std::string SlackBody(const Message& message,
       text += line;
       ++listed;
     }
-    if (listed < message.alerts.size()) {
-      text +=
-          "\n…and " + std::to_string(message.alerts.size() - listed) + " more";
-    }
+    text += MoreLine(message.alerts.size(), listed);
   }
   Json body;
   body["text"] = text;
@@ -266,7 +239,7 @@ std::string DiscordEscape(std::string_view text) {
 Json DiscordEmbed(const SafeAlert& alert, std::size_t description_bytes) {
   Json embed;
   // A cut escape ("\" before "…") still shows "…": harmless.
-  embed["title"] = TruncateUtf8(
+  embed["title"] = config::TruncateUtf8(
       DiscordEscape(alert.title.empty() ? "(untitled)" : alert.title),
       kDiscordTitleBytes);
   // Discord refuses the whole message when an embed's URL is not one.
@@ -281,7 +254,7 @@ Json DiscordEmbed(const SafeAlert& alert, std::size_t description_bytes) {
     description +=
         "\nMatched: " + DiscordEscape(JoinTerms(alert.matched_terms));
   }
-  embed["description"] = TruncateUtf8(description, description_bytes);
+  embed["description"] = config::TruncateUtf8(description, description_bytes);
   if (alert.published != 0) {
     embed["timestamp"] = config::FormatRfc3339(alert.published);
   }
@@ -290,18 +263,14 @@ Json DiscordEmbed(const SafeAlert& alert, std::size_t description_bytes) {
 
 std::string DiscordBody(const Message& message,
                         const std::vector<SafeAlert>& alerts, bool digest) {
-  const std::string search =
-      DiscordEscape(message.alerts.empty()
-                        ? std::string()
-                        : Bounded(message.search_name(), kMaxWebhookNameBytes));
+  const std::string search = DiscordEscape(SearchName(message));
   std::string content;
   Json embeds = Json::array();
   if (!digest) {
     content = "**New alert for " + search + "**";
     embeds.push_back(DiscordEmbed(alerts.front(), kDiscordDescriptionBytes));
   } else {
-    content = "**" + std::to_string(message.alerts.size()) + " new alert" +
-              (message.alerts.size() == 1 ? "" : "s") + " for " + search + "**";
+    content = "**" + NewAlertsFor(message.alerts.size(), search) + "**";
     for (const SafeAlert& alert : alerts) {
       if (embeds.size() == kDiscordMaxEmbeds) break;
       embeds.push_back(DiscordEmbed(alert, kDiscordDigestDescriptionBytes));
@@ -311,7 +280,7 @@ std::string DiscordBody(const Message& message,
     }
   }
   Json body;
-  body["content"] = TruncateUtf8(content, kDiscordContentBytes);
+  body["content"] = config::TruncateUtf8(content, kDiscordContentBytes);
   body["embeds"] = std::move(embeds);
   body["allowed_mentions"] = {{"parse", Json::array()}};
   return Dump(body);
@@ -322,29 +291,25 @@ std::string DiscordBody(const Message& message,
 std::string NtfyBody(const Message& message,
                      const std::vector<SafeAlert>& alerts, bool digest,
                      const std::string& topic) {
-  const std::string search =
-      message.alerts.empty()
-          ? std::string()
-          : Bounded(message.search_name(), kMaxWebhookNameBytes);
+  const std::string search = SearchName(message);
   Json body;
   body["topic"] = topic;
   if (!digest) {
     const SafeAlert& alert = alerts.front();
     const std::string title = alert.title.empty() ? "(untitled)" : alert.title;
-    body["title"] = TruncateUtf8(search + ": " + title, kNtfyTitleBytes);
+    body["title"] =
+        config::TruncateUtf8(search + ": " + title, kNtfyTitleBytes);
     std::string text = title;
     if (!alert.snippet.empty()) text += "\n" + alert.snippet;
     text += "\nFeed: " + alert.feed_name;
     if (!alert.matched_terms.empty()) {
       text += "\nMatched: " + JoinTerms(alert.matched_terms);
     }
-    body["message"] = TruncateUtf8(text, kNtfyMessageBytes);
+    body["message"] = config::TruncateUtf8(text, kNtfyMessageBytes);
     if (IsWebUrl(alert.url)) body["click"] = alert.url;
   } else {
-    body["title"] = TruncateUtf8(
-        std::to_string(message.alerts.size()) + " new alert" +
-            (message.alerts.size() == 1 ? "" : "s") + " for " + search,
-        kNtfyTitleBytes);
+    body["title"] = config::TruncateUtf8(
+        NewAlertsFor(message.alerts.size(), search), kNtfyTitleBytes);
     std::string text;
     std::size_t listed = 0;
     // Room for the "…and N more" line.
@@ -358,33 +323,14 @@ std::string NtfyBody(const Message& message,
       text += line;
       ++listed;
     }
-    if (listed < message.alerts.size()) {
-      text +=
-          "\n…and " + std::to_string(message.alerts.size() - listed) + " more";
-    }
-    body["message"] = TruncateUtf8(text, kNtfyMessageBytes);
+    text += MoreLine(message.alerts.size(), listed);
+    body["message"] = config::TruncateUtf8(text, kNtfyMessageBytes);
   }
   body["tags"] = {"newspaper"};
   return Dump(body);
 }
 
 }  // namespace
-
-std::string TruncateUtf8(std::string_view text, std::size_t max_bytes) {
-  if (text.size() <= max_bytes) return std::string(text);
-  if (max_bytes < kEllipsis.size()) return std::string();
-  std::size_t cut = max_bytes - kEllipsis.size();
-  // Back off continuation bytes (10xxxxxx) so no sequence is split; at most
-  // three, the longest tail a valid sequence has.
-  for (int step = 0; step < 3 && cut > 0 &&
-                     (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80;
-       ++step) {
-    --cut;
-  }
-  std::string out(text.substr(0, cut));
-  out += kEllipsis;
-  return out;
-}
 
 std::optional<NtfyTarget> NtfyTargetOf(std::string_view url) {
   url = url.substr(0, url.find('#'));

@@ -60,11 +60,6 @@ std::optional<NtfyTarget> NtfyTargetOf(std::string_view url);
 config::Result<WebhookPayload> BuildWebhookPayload(
     const Message& message, const config::WebhookSettings& settings);
 
-// At most `max_bytes` bytes of `text`, cut before a UTF-8 sequence that would
-// not fit whole; when cut, the result ends in "…" (U+2026, counted in
-// `max_bytes`, which must be at least 3).
-std::string TruncateUtf8(std::string_view text, std::size_t max_bytes);
-
 }  // namespace newswatch::alerts
 
 #endif  // NEWSWATCH_ALERTS_WEBHOOK_PAYLOAD_H_

@@ -288,6 +288,16 @@ std::string Subject(const std::string& message) {
   return DecodeHeader(One(Parse(message).headers, "Subject"));
 }
 
+// The email for an alert whose title and snippet are both the hostile
+// `text`, checked to be well-formed.
+std::string BuildHostile(const std::string& text) {
+  Message message = MakeMessage(text);
+  message.alerts[0].content.snippet = text;
+  const std::string built = Build(message);
+  CheckWellFormed(built);
+  return built;
+}
+
 // ---------------------------------------------------------------------------
 
 TEST_CASE("BuildEmail: an alert email has the headers and both MIME parts",
@@ -456,10 +466,7 @@ TEST_CASE("BuildEmail: NUL and bidirectional controls are removed",
   const std::string title = std::string("Safe\0Title", 10) +
                             " \xE2\x80\xAEgnp.exe \xD8\x9C" +
                             "\xE2\x81\xA6x\xE2\x81\xA9 \xC2\x85 end";
-  Message message = MakeMessage(title);
-  message.alerts[0].content.snippet = title;
-  const std::string built = Build(message);
-  CheckWellFormed(built);
+  const std::string built = BuildHostile(title);
   const std::string subject = Subject(built);
   CHECK(subject == "[newswatch] Glaciers: Safe Title gnp.exe x end");
   const Email email = Parse(built);
@@ -511,10 +518,7 @@ TEST_CASE("BuildEmail: invalid UTF-8 is repaired", "[email][hostile]") {
   // '/', a surrogate.
   const std::string title =
       "Caf\xC3 ok \xFF\xFE \xC0\xAF \xED\xA0\x80 bad \xE2\x82";
-  Message message = MakeMessage(title);
-  message.alerts[0].content.snippet = title;
-  const std::string built = Build(message);
-  CheckWellFormed(built);
+  const std::string built = BuildHostile(title);
   const std::string subject = Subject(built);
   CHECK(IsValidUtf8(subject));
   CHECK_THAT(subject, Catch::StartsWith("[newswatch] Glaciers: Caf\xEF\xBF\xBD"

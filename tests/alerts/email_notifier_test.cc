@@ -4,158 +4,31 @@
 // package) as one JSON file per message.
 #include "alerts/email_notifier.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <chrono>
-#include <filesystem>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "alerts/notifier.h"
 #include "config/config.h"
-#include "tests/support/process.h"
+#include "tests/support/peers.h"
 #include "tests/support/temp_dir.h"
 
 namespace newswatch::alerts {
 namespace {
 
-namespace fs = std::filesystem;
 using Kind = DeliveryOutcome::Kind;
-using newswatch::testing::BackgroundProcess;
-using newswatch::testing::ReadFile;
-using newswatch::testing::RunProcess;
+using newswatch::testing::FreePort;
+using newswatch::testing::SmtpSink;
 using newswatch::testing::TempDir;
+using newswatch::testing::TestCertificate;
 using nlohmann::json;
 
-constexpr std::int64_t kNow = 1'700'000'000;         // 2023-11-14T22:13:20Z
-constexpr const char* kPython = "/usr/bin/python3";  // Has aiosmtpd.
+constexpr std::int64_t kNow = 1'700'000'000;  // 2023-11-14T22:13:20Z
 
-// A TCP port on 127.0.0.1 that was free a moment ago. aiosmtpd's command
-// line needs a number, so the port is chosen here, not by the server.
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t length = sizeof address;
-  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool Accepts(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool connected =
-      connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  close(fd);
-  return connected;
-}
-
-// A self-signed certificate for 127.0.0.1, made once per test run.
-struct Certificate {
-  TempDir dir;
-  fs::path cert;
-  fs::path key;
-};
-
-const Certificate& TestCertificate() {
-  static const std::unique_ptr<Certificate> certificate = [] {
-    auto made = std::make_unique<Certificate>();
-    made->cert = made->dir.path() / "cert.pem";
-    made->key = made->dir.path() / "key.pem";
-    const auto result = RunProcess(
-        {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-         "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-         "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
-         made->key.string(), "-out", made->cert.string()});
-    INFO(result.err);
-    REQUIRE(result.exit_code == 0);
-    return made;
-  }();
-  return *certificate;
-}
-
-// aiosmtpd on 127.0.0.1, killed when the object goes away.
-class SmtpServer {
- public:
-  enum class Tls { kNone, kStartTls, kSmtps };
-
-  // `handler_args` go to smtp_sink.Sink: "reject=ADDRESS", "defer=ADDRESS",
-  // "auth=USER:PASSWORD".
-  explicit SmtpServer(Tls tls = Tls::kNone,
-                      std::vector<std::string> handler_args = {})
-      : port_(FreePort()), tls_(tls) {
-    std::vector<std::string> argv = {
-        "/usr/bin/env",
-        "PYTHONPATH=" + std::string(NEWSWATCH_SOURCE_DIR) + "/tests/support",
-        kPython,
-        "-m",
-        "aiosmtpd",
-        "-n",
-        "-l",
-        "127.0.0.1:" + std::to_string(port_),
-        "-c",
-        "smtp_sink.Sink"};
-    if (tls == Tls::kStartTls) {
-      argv.insert(argv.end(), {"--tlscert", TestCertificate().cert.string(),
-                               "--tlskey", TestCertificate().key.string()});
-    } else if (tls == Tls::kSmtps) {
-      argv.insert(argv.end(), {"--smtpscert", TestCertificate().cert.string(),
-                               "--smtpskey", TestCertificate().key.string()});
-    }
-    argv.push_back(dir_.path().string());
-    argv.insert(argv.end(), handler_args.begin(), handler_args.end());
-    process_ = std::make_unique<BackgroundProcess>(argv);
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!Accepts(port_) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    INFO("aiosmtpd: " << process_->Err());
-    REQUIRE(Accepts(port_));
-  }
-
-  std::string Url() const {
-    return (tls_ == Tls::kSmtps ? "smtps://" : "smtp://") + Server();
-  }
-  std::string Server() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::string Err() const { return process_->Err(); }
-
-  // What the server accepted, oldest first.
-  std::vector<json> Messages() const {
-    std::vector<json> messages;
-    for (int n = 1;; ++n) {
-      const fs::path file = dir_.path() / (std::to_string(n) + ".json");
-      if (!fs::exists(file)) return messages;
-      messages.push_back(json::parse(ReadFile(file)));
-    }
-  }
-
- private:
-  TempDir dir_;
-  int port_;
-  Tls tls_;
-  std::unique_ptr<BackgroundProcess> process_;
-};
-
-config::EmailSettings Settings(const SmtpServer& server) {
+config::EmailSettings Settings(const SmtpSink& server) {
   config::EmailSettings settings;
   settings.smtp_url = server.Url();
   settings.from = "alerts@newswatch.example.org";
@@ -225,6 +98,31 @@ void CheckWellFormed(const json& message) {
   }
 }
 
+// Sends `message`, which must be sent, and returns it as `server` received
+// it: the only message there, and well-formed.
+json SendOne(EmailNotifier& notifier, const Message& message,
+             const SmtpSink& server) {
+  const DeliveryOutcome outcome = Send(notifier, message);
+  INFO(outcome.error << "\naiosmtpd: " << server.Err());
+  REQUIRE(outcome.kind == Kind::kSent);
+  const std::vector<json> received = server.Messages();
+  REQUIRE(received.size() == 1);
+  CheckWellFormed(received[0]);
+  return received[0];
+}
+
+// Sends a message with a notifier made from `settings`, which must fail
+// transiently with nothing accepted by `server`, and returns the error.
+std::string TransientError(const config::EmailSettings& settings,
+                           const SmtpSink& server) {
+  EmailNotifier notifier("mail", settings);
+  const DeliveryOutcome outcome = Send(notifier, MakeMessage("Not sent"));
+  INFO(outcome.error);
+  CHECK(outcome.kind == Kind::kTransient);
+  CHECK(server.Messages().empty());
+  return outcome.error;
+}
+
 // The decoded text of a part, with Python's CRLF line ends made LF.
 std::string Text(const json& message, int part) {
   std::string text = message["parts"][part]["text"].get<std::string>();
@@ -240,18 +138,11 @@ TEST_CASE(
     "EmailNotifier: email over plain SMTP reaches every recipient, decoded "
     "intact",
     "[email]") {
-  SmtpServer server;
+  SmtpSink server;
   EmailNotifier notifier("mail", Settings(server));
   const std::string title = "Ukraine’s troop cap — Ελλάδα";
   const Message message = MakeMessage(title);
-
-  const DeliveryOutcome outcome = Send(notifier, message);
-  INFO(outcome.error << "\naiosmtpd: " << server.Err());
-  REQUIRE(outcome.kind == Kind::kSent);
-  const std::vector<json> received = server.Messages();
-  REQUIRE(received.size() == 1);
-  const json& mail = received[0];
-  CheckWellFormed(mail);
+  const json mail = SendOne(notifier, message, server);
 
   CHECK(mail["mail_from"] == "alerts@newswatch.example.org");
   CHECK(mail["rcpt_tos"] ==
@@ -290,7 +181,7 @@ TEST_CASE(
 
 TEST_CASE("EmailNotifier: a hostile title adds no header and no recipient",
           "[email][hostile]") {
-  SmtpServer server;
+  SmtpSink server;
   config::EmailSettings settings = Settings(server);
   settings.to = {"ops@example.org"};
   EmailNotifier notifier("mail", settings);
@@ -300,14 +191,7 @@ TEST_CASE("EmailNotifier: a hostile title adds no header and no recipient",
       "x\r\n.\r\nMAIL FROM:<evil@example.org>\r\nRCPT TO:<victim@example.org>"
       "\r\nDATA\r\nSubject: forged\r\n\r\nforged\r\n.\r\n";
   message.alerts[0].content.feed_name = "Feed\nTo: victim@example.org";
-
-  const DeliveryOutcome outcome = Send(notifier, message);
-  INFO(outcome.error << "\naiosmtpd: " << server.Err());
-  REQUIRE(outcome.kind == Kind::kSent);
-  const std::vector<json> received = server.Messages();
-  REQUIRE(received.size() == 1);
-  const json& mail = received[0];
-  CheckWellFormed(mail);
+  const json mail = SendOne(notifier, message, server);
   CHECK(mail["rcpt_tos"] == json({"ops@example.org"}));
   CHECK(Headers(mail, "Bcc").empty());
   CHECK(Headers(mail, "Subject") ==
@@ -320,7 +204,7 @@ TEST_CASE("EmailNotifier: a hostile title adds no header and no recipient",
 
 TEST_CASE("EmailNotifier: STARTTLS with AUTH: encrypted, then logged in",
           "[email][tls]") {
-  SmtpServer server(SmtpServer::Tls::kStartTls, {"auth=newswatch:s3cret pw"});
+  SmtpSink server(SmtpSink::Tls::kStartTls, {"auth=newswatch:s3cret pw"});
   TempDir dir;
   config::EmailSettings settings = Settings(server);
   settings.starttls = true;
@@ -330,57 +214,34 @@ TEST_CASE("EmailNotifier: STARTTLS with AUTH: encrypted, then logged in",
 
   SECTION("the right password") {
     EmailNotifier notifier("mail", settings);
-    const DeliveryOutcome outcome = Send(notifier, MakeMessage("Secure"));
-    INFO(outcome.error << "\naiosmtpd: " << server.Err());
-    REQUIRE(outcome.kind == Kind::kSent);
-    const std::vector<json> received = server.Messages();
-    REQUIRE(received.size() == 1);
-    CheckWellFormed(received[0]);
-    CHECK(received[0]["tls"] == true);
-    CHECK(received[0]["starttls"] == true);
-    CHECK(received[0]["authenticated"] == true);
-    CHECK(received[0]["auth_login"] == "newswatch");
-    CHECK(Header(received[0], "Subject") ==
-          "[newswatch] Ukraine troop caps: Secure");
+    const json mail = SendOne(notifier, MakeMessage("Secure"), server);
+    CHECK(mail["tls"] == true);
+    CHECK(mail["starttls"] == true);
+    CHECK(mail["authenticated"] == true);
+    CHECK(mail["auth_login"] == "newswatch");
+    CHECK(Header(mail, "Subject") == "[newswatch] Ukraine troop caps: Secure");
   }
   SECTION("a wrong password is transient and not shown") {
     settings.password_file = dir.Write("wrong", "hunter2-wrong\n");
-    EmailNotifier notifier("mail", settings);
-    const DeliveryOutcome outcome = Send(notifier, MakeMessage("Secure"));
-    INFO(outcome.error);
-    CHECK(outcome.kind == Kind::kTransient);
-    CHECK_THAT(outcome.error,
+    const std::string error = TransientError(settings, server);
+    CHECK_THAT(error,
                Catch::StartsWith("email \"mail\" (smtp://" + server.Server() +
                                  "): authentication failed"));
-    CHECK(outcome.error.find("hunter2") == std::string::npos);
-    CHECK(server.Messages().empty());
+    CHECK(error.find("hunter2") == std::string::npos);
   }
   SECTION("an unreadable password file is transient and named") {
     settings.password_file = dir.path() / "missing";
-    EmailNotifier notifier("mail", settings);
-    const DeliveryOutcome outcome = Send(notifier, MakeMessage("Secure"));
-    CHECK(outcome.kind == Kind::kTransient);
-    CHECK_THAT(outcome.error,
+    CHECK_THAT(TransientError(settings, server),
                Catch::Contains("password_file \"" +
                                (dir.path() / "missing").string() + "\""));
-    CHECK(server.Messages().empty());
   }
   SECTION("without starttls, the server's demand for it is transient") {
     settings.starttls = false;
-    EmailNotifier notifier("mail", settings);
-    const DeliveryOutcome outcome = Send(notifier, MakeMessage("Secure"));
-    INFO(outcome.error);
-    CHECK(outcome.kind == Kind::kTransient);
-    CHECK_THAT(outcome.error, Catch::Contains("530"));
-    CHECK(server.Messages().empty());
+    CHECK_THAT(TransientError(settings, server), Catch::Contains("530"));
   }
   SECTION("an untrusted certificate is a transient TLS failure") {
     settings.ca_file.clear();  // The system's CAs do not know it.
-    EmailNotifier notifier("mail", settings);
-    const DeliveryOutcome outcome = Send(notifier, MakeMessage("Secure"));
-    INFO(outcome.error);
-    CHECK(outcome.kind == Kind::kTransient);
-    CHECK(server.Messages().empty());
+    TransientError(settings, server);
   }
 }
 
@@ -388,39 +249,28 @@ TEST_CASE("EmailNotifier: starttls = true refuses a server without STARTTLS",
           "[email][tls]") {
   // Transient: the message is fine; the server (or whoever stripped
   // STARTTLS from its reply) is the problem, and that can change.
-  SmtpServer server;
+  SmtpSink server;
   config::EmailSettings settings = Settings(server);
   settings.starttls = true;
-  EmailNotifier notifier("mail", settings);
-  const DeliveryOutcome outcome = Send(notifier, MakeMessage("Plain"));
-  INFO(outcome.error);
-  CHECK(outcome.kind == Kind::kTransient);
-  CHECK_THAT(outcome.error, Catch::Contains("STARTTLS"));
-  CHECK(server.Messages().empty());
+  CHECK_THAT(TransientError(settings, server), Catch::Contains("STARTTLS"));
 }
 
 TEST_CASE("EmailNotifier: smtps:// is TLS from the first byte",
           "[email][tls]") {
-  SmtpServer server(SmtpServer::Tls::kSmtps);
+  SmtpSink server(SmtpSink::Tls::kSmtps);
   config::EmailSettings settings = Settings(server);
   settings.ca_file = TestCertificate().cert;
   EmailNotifier notifier("mail", settings);
-  const DeliveryOutcome outcome = Send(notifier, MakeMessage("Implicit"));
-  INFO(outcome.error << "\naiosmtpd: " << server.Err());
-  REQUIRE(outcome.kind == Kind::kSent);
-  const std::vector<json> received = server.Messages();
-  REQUIRE(received.size() == 1);
-  CheckWellFormed(received[0]);
-  CHECK(received[0]["tls"] == true);
-  CHECK(received[0]["starttls"] == false);
-  CHECK(Header(received[0], "Subject") ==
-        "[newswatch] Ukraine troop caps: Implicit");
+  const json mail = SendOne(notifier, MakeMessage("Implicit"), server);
+  CHECK(mail["tls"] == true);
+  CHECK(mail["starttls"] == false);
+  CHECK(Header(mail, "Subject") == "[newswatch] Ukraine troop caps: Implicit");
 }
 
 TEST_CASE("EmailNotifier: SMTP replies: 5xx is permanent, 4xx transient",
           "[email]") {
-  SmtpServer server(SmtpServer::Tls::kNone,
-                    {"reject=gone@example.org", "defer=busy@example.org"});
+  SmtpSink server(SmtpSink::Tls::kNone,
+                  {"reject=gone@example.org", "defer=busy@example.org"});
   config::EmailSettings settings = Settings(server);
 
   settings.to = {"ops@example.org", "gone@example.org"};

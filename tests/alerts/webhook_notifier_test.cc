@@ -3,95 +3,32 @@
 // every request it gets, so each test asserts on what actually arrived.
 #include "alerts/webhook_notifier.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <filesystem>
 #include <map>
-#include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "alerts/alert.h"
 #include "alerts/notifier.h"
 #include "alerts/webhook_payload.h"
 #include "config/config.h"
-#include "tests/support/process.h"
-#include "tests/support/temp_dir.h"
+#include "tests/support/peers.h"
 
 namespace newswatch::alerts {
 namespace {
 
-namespace fs = std::filesystem;
-using newswatch::testing::BackgroundProcess;
-using newswatch::testing::ReadFile;
-using newswatch::testing::TempDir;
+using newswatch::testing::FreePort;
+using newswatch::testing::WebhookReceiver;
 using nlohmann::json;
 using Kind = DeliveryOutcome::Kind;
 
-// Debian's Python: the one on PATH may be another (pyenv) installation.
-constexpr const char* kPython = "/usr/bin/python3";
-constexpr const char* kReceiverScript =
-    NEWSWATCH_SOURCE_DIR "/tests/support/webhook_receiver.py";
 constexpr const char* kSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 constexpr const char* kOtherSecret =
     "whsec_c2VjcmV0IG9mIGFub3RoZXIgcmVjZWl2ZXI=";
 constexpr const char* kUserAgent = "newswatch-test/1";
 constexpr std::int64_t kNow = 1'700'000'000;  // 2023-11-14T22:13:20Z
-
-// The receiver, running while the object lives.
-class Receiver {
- public:
-  explicit Receiver(const std::vector<std::string>& options = {})
-      : port_file_(dir_.path() / "port"), log_(dir_.path() / "requests.jsonl") {
-    std::vector<std::string> argv = {kPython,       kReceiverScript,
-                                     "--port-file", port_file_.string(),
-                                     "--log",       log_.string()};
-    argv.insert(argv.end(), options.begin(), options.end());
-    process_ = std::make_unique<BackgroundProcess>(argv);
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (fs::exists(port_file_)) {
-        port_ = std::stoi(ReadFile(port_file_));
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    INFO("receiver's stderr: " << process_->Err());
-    REQUIRE(port_ > 0);
-  }
-
-  int port() const { return port_; }
-  std::string Url(const std::string& path = "/hook") const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-
-  // One JSON object per request received, in order.
-  std::vector<json> Requests() const {
-    std::vector<json> requests;
-    if (!fs::exists(log_)) return requests;
-    std::istringstream lines(ReadFile(log_));
-    for (std::string line; std::getline(lines, line);) {
-      requests.push_back(json::parse(line));
-    }
-    return requests;
-  }
-
- private:
-  TempDir dir_;
-  fs::path port_file_;
-  fs::path log_;
-  std::unique_ptr<BackgroundProcess> process_;
-  int port_ = 0;
-};
 
 Alert MakeAlert(long long id, std::string title = "Ice sheet retreats") {
   Alert alert;
@@ -130,21 +67,6 @@ WebhookNotifier MakeNotifier(const config::WebhookSettings& settings) {
   return WebhookNotifier("hooks", settings, kUserAgent);
 }
 
-// A loopback port on which nothing listens (bound, then released).
-int UnusedPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t size = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 const char* KindName(Kind kind) {
   switch (kind) {
     case Kind::kSent:
@@ -160,9 +82,23 @@ const char* KindName(Kind kind) {
 #define INFO_OUTCOME(outcome) \
   INFO("outcome: " << KindName((outcome).kind) << " " << (outcome).error)
 
+// Delivers `message` with `settings`, which must succeed, and returns the one
+// request `receiver` got.
+json DeliverOne(const WebhookReceiver& receiver,
+                const config::WebhookSettings& settings,
+                const Message& message = Single()) {
+  WebhookNotifier notifier = MakeNotifier(settings);
+  const DeliveryOutcome outcome = notifier.Deliver(message, kNow);
+  INFO_OUTCOME(outcome);
+  CHECK(outcome.kind == Kind::kSent);
+  const auto requests = receiver.Requests();
+  REQUIRE(requests.size() == 1);
+  return requests[0];
+}
+
 TEST_CASE("a signed webhook arrives and the receiver's own HMAC verifies it",
           "[webhook_notifier]") {
-  Receiver receiver({"--secret", kSecret});
+  WebhookReceiver receiver({"--secret", kSecret});
   const config::WebhookSettings settings = Settings(receiver.Url());
   WebhookNotifier notifier = MakeNotifier(settings);
   CHECK(notifier.Destination() == receiver.Url());
@@ -199,7 +135,7 @@ TEST_CASE("a signed webhook arrives and the receiver's own HMAC verifies it",
 
 TEST_CASE("a receiver with another secret refuses the webhook",
           "[webhook_notifier]") {
-  Receiver receiver({"--secret", kOtherSecret});
+  WebhookReceiver receiver({"--secret", kOtherSecret});
   WebhookNotifier notifier = MakeNotifier(Settings(receiver.Url()));
   const DeliveryOutcome outcome = notifier.Deliver(Single(), kNow);
   INFO_OUTCOME(outcome);
@@ -212,22 +148,17 @@ TEST_CASE("a receiver with another secret refuses the webhook",
 }
 
 TEST_CASE("without a secret no signature is sent", "[webhook_notifier]") {
-  Receiver receiver;
-  WebhookNotifier notifier = MakeNotifier(Settings(receiver.Url(), ""));
-  const DeliveryOutcome outcome = notifier.Deliver(Single(), kNow);
-  INFO_OUTCOME(outcome);
-  CHECK(outcome.kind == Kind::kSent);
-  const auto requests = receiver.Requests();
-  REQUIRE(requests.size() == 1);
-  CHECK(requests[0]["signature_valid"].is_null());
-  CHECK_FALSE(requests[0]["headers"].contains("webhook-signature"));
-  CHECK(requests[0]["headers"]["webhook-id"] == "msg_0123456789abcdef_d7");
+  WebhookReceiver receiver;
+  const json request = DeliverOne(receiver, Settings(receiver.Url(), ""));
+  CHECK(request["signature_valid"].is_null());
+  CHECK_FALSE(request["headers"].contains("webhook-signature"));
+  CHECK(request["headers"]["webhook-id"] == "msg_0123456789abcdef_d7");
 }
 
 TEST_CASE("a 503 with Retry-After is transient, and the retry succeeds",
           "[webhook_notifier]") {
   SECTION("Retry-After in seconds") {
-    Receiver receiver({"--secret", kSecret, "--fail-first", "1"});
+    WebhookReceiver receiver({"--secret", kSecret, "--fail-first", "1"});
     WebhookNotifier notifier = MakeNotifier(Settings(receiver.Url()));
     const DeliveryOutcome first = notifier.Deliver(Single(), kNow);
     INFO_OUTCOME(first);
@@ -254,8 +185,8 @@ TEST_CASE("a 503 with Retry-After is transient, and the retry succeeds",
     CHECK(requests[1]["signature_valid"] == true);
   }
   SECTION("Retry-After as an HTTP-date") {
-    Receiver receiver({"--fail-first", "1", "--retry-after",
-                       "Tue, 14 Nov 2023 23:00:00 GMT"});
+    WebhookReceiver receiver({"--fail-first", "1", "--retry-after",
+                              "Tue, 14 Nov 2023 23:00:00 GMT"});
     WebhookNotifier notifier = MakeNotifier(Settings(receiver.Url()));
     const DeliveryOutcome outcome = notifier.Deliver(Single(), kNow);
     INFO_OUTCOME(outcome);
@@ -265,7 +196,7 @@ TEST_CASE("a 503 with Retry-After is transient, and the retry succeeds",
 }
 
 TEST_CASE("410 Gone disables the notifier", "[webhook_notifier]") {
-  Receiver receiver({"--status", "410", "--body", "endpoint deleted"});
+  WebhookReceiver receiver({"--status", "410", "--body", "endpoint deleted"});
   WebhookNotifier notifier = MakeNotifier(Settings(receiver.Url()));
   const DeliveryOutcome outcome = notifier.Deliver(Single(), kNow);
   INFO_OUTCOME(outcome);
@@ -277,7 +208,7 @@ TEST_CASE("410 Gone disables the notifier", "[webhook_notifier]") {
 }
 
 TEST_CASE("other 4xx answers are permanent, and quoted", "[webhook_notifier]") {
-  Receiver receiver(
+  WebhookReceiver receiver(
       {"--status", "400", "--body", "missing field:\r\n text\x1b[31m"});
   WebhookNotifier notifier = MakeNotifier(Settings(receiver.Url()));
   const DeliveryOutcome outcome = notifier.Deliver(Single(), kNow);
@@ -293,8 +224,8 @@ TEST_CASE("other 4xx answers are permanent, and quoted", "[webhook_notifier]") {
 
 TEST_CASE("a redirect is not followed", "[webhook_notifier]") {
   // A followed redirect would show up as a request to the other receiver.
-  Receiver elsewhere;
-  Receiver redirecting(
+  WebhookReceiver elsewhere;
+  WebhookReceiver redirecting(
       {"--status", "302", "--location", elsewhere.Url("/elsewhere")});
   WebhookNotifier notifier = MakeNotifier(Settings(redirecting.Url()));
   const DeliveryOutcome outcome = notifier.Deliver(Single(), kNow);
@@ -309,7 +240,7 @@ TEST_CASE("a redirect is not followed", "[webhook_notifier]") {
 
 TEST_CASE("a refused connection is transient", "[webhook_notifier]") {
   const std::string url =
-      "http://user:pass@127.0.0.1:" + std::to_string(UnusedPort()) +
+      "http://user:pass@127.0.0.1:" + std::to_string(FreePort()) +
       "/hook?token=s3cr3t";
   WebhookNotifier notifier = MakeNotifier(Settings(url));
   const DeliveryOutcome outcome = notifier.Deliver(Single(), kNow);
@@ -326,7 +257,7 @@ TEST_CASE("a refused connection is transient", "[webhook_notifier]") {
 
 TEST_CASE("a receiver slower than the timeout is transient",
           "[webhook_notifier]") {
-  Receiver receiver({"--delay", "3"});
+  WebhookReceiver receiver({"--delay", "3"});
   config::WebhookSettings settings = Settings(receiver.Url());
   settings.timeout = std::chrono::seconds(1);
   WebhookNotifier notifier = MakeNotifier(settings);
@@ -352,48 +283,37 @@ TEST_CASE("URLs libcurl cannot use are permanent failures",
 }
 
 TEST_CASE("configured headers arrive", "[webhook_notifier]") {
-  Receiver receiver({"--secret", kSecret});
+  WebhookReceiver receiver({"--secret", kSecret});
   config::WebhookSettings settings = Settings(receiver.Url());
   settings.headers = {{"Authorization", "Bearer t0ken"},
                       {"X-Tenant", "news desk"},
                       {"X-Empty", ""}};
   SECTION("beside ours") {
-    WebhookNotifier notifier = MakeNotifier(settings);
-    const DeliveryOutcome outcome = notifier.Deliver(Single(), kNow);
-    INFO_OUTCOME(outcome);
-    CHECK(outcome.kind == Kind::kSent);
-    const auto requests = receiver.Requests();
-    REQUIRE(requests.size() == 1);
-    const json& headers = requests[0]["headers"];
+    const json request = DeliverOne(receiver, settings);
+    const json& headers = request["headers"];
     CHECK(headers["authorization"] == "Bearer t0ken");
     CHECK(headers["x-tenant"] == "news desk");
     CHECK(headers["x-empty"] == "");
     CHECK(headers["content-type"] == "application/json");
-    CHECK(requests[0]["signature_valid"] == true);
+    CHECK(request["signature_valid"] == true);
   }
   SECTION("replacing Content-Type and User-Agent") {
     settings.headers["Content-Type"] = "application/vnd.example+json";
     settings.headers["User-Agent"] = "custom/2";
-    WebhookNotifier notifier = MakeNotifier(settings);
-    const DeliveryOutcome outcome = notifier.Deliver(Single(), kNow);
-    INFO_OUTCOME(outcome);
-    CHECK(outcome.kind == Kind::kSent);
-    const auto requests = receiver.Requests();
-    REQUIRE(requests.size() == 1);
+    const json request = DeliverOne(receiver, settings);
     int content_types = 0;
-    for (const json& pair : requests[0]["header_list"]) {
+    for (const json& pair : request["header_list"]) {
       if (pair[0].get<std::string>() == "Content-Type") ++content_types;
     }
     CHECK(content_types == 1);
-    CHECK(requests[0]["headers"]["content-type"] ==
-          "application/vnd.example+json");
-    CHECK(requests[0]["headers"]["user-agent"] == "custom/2");
+    CHECK(request["headers"]["content-type"] == "application/vnd.example+json");
+    CHECK(request["headers"]["user-agent"] == "custom/2");
   }
 }
 
 TEST_CASE("configured headers that could break the request are refused",
           "[webhook_notifier]") {
-  Receiver receiver;
+  WebhookReceiver receiver;
   const std::map<std::string, std::string> bad[] = {
       {{"X-Bad\r\nX-Injected", "1"}},
       {{"X-Colon:", "1"}},
@@ -419,7 +339,7 @@ TEST_CASE("configured headers that could break the request are refused",
 }
 
 TEST_CASE("a hostile title cannot inject a header", "[webhook_notifier]") {
-  Receiver receiver({"--secret", kSecret});
+  WebhookReceiver receiver({"--secret", kSecret});
   WebhookNotifier notifier = MakeNotifier(Settings(receiver.Url()));
   const Message message =
       Single(MakeAlert(1, "Hi\r\nX-Injected: yes\r\n\r\nbody"));
@@ -442,7 +362,7 @@ TEST_CASE("a hostile title cannot inject a header", "[webhook_notifier]") {
 }
 
 TEST_CASE("the receiver accepts every format's body", "[webhook_notifier]") {
-  Receiver receiver({"--secret", kSecret});
+  WebhookReceiver receiver({"--secret", kSecret});
   Message digest;
   digest.id = "msg_0123456789abcdef_g3";
   digest.digest = true;

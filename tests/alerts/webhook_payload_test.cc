@@ -389,16 +389,5 @@ TEST_CASE("invalid UTF-8 is replaced, never fatal", "[webhook_payload]") {
   }
 }
 
-TEST_CASE("TruncateUtf8", "[webhook_payload]") {
-  CHECK(TruncateUtf8("short", 10) == "short");
-  CHECK(TruncateUtf8("exactly10!", 10) == "exactly10!");
-  CHECK(TruncateUtf8("0123456789AB", 10) == "0123456…");
-  // "é" is two bytes: a cut inside it backs off to before it.
-  CHECK(TruncateUtf8("abcdeé123456", 9) == "abcde…");
-  CHECK(TruncateUtf8("abcdé123456", 9) == "abcdé…");
-  CHECK(TruncateUtf8("𝄞𝄞𝄞", 9) == "𝄞…");
-  CHECK(TruncateUtf8("anything", 2) == "");
-}
-
 }  // namespace
 }  // namespace newswatch::alerts

@@ -59,5 +59,65 @@ TEST_CASE("OneLine replaces bidirectional controls and line separators",
   CHECK(OneLine("\u2014 \u2019 \u20AC") == "\u2014 \u2019 \u20AC");
 }
 
+TEST_CASE("Utf8SequenceLength measures well-formed sequences only",
+          "[config]") {
+  CHECK(Utf8SequenceLength("a", 0) == 1);
+  CHECK(Utf8SequenceLength("\xC3\xA9", 0) == 2);          // é
+  CHECK(Utf8SequenceLength("\xE2\x82\xAC", 0) == 3);      // €
+  CHECK(Utf8SequenceLength("\xF0\x9D\x84\x9E", 0) == 4);  // 𝄞
+  CHECK(Utf8SequenceLength("x\xC3\xA9", 1) == 2);
+  CHECK(Utf8SequenceLength("\x80", 0) == 0);              // Continuation.
+  CHECK(Utf8SequenceLength("\xFF", 0) == 0);              // Never valid.
+  CHECK(Utf8SequenceLength("\xC3", 0) == 0);              // Truncated.
+  CHECK(Utf8SequenceLength("\xE2\x82", 0) == 0);          // Truncated.
+  CHECK(Utf8SequenceLength("\xC3x", 0) == 0);             // Not continued.
+  CHECK(Utf8SequenceLength("\xC0\xAF", 0) == 0);          // Overlong '/'.
+  CHECK(Utf8SequenceLength("\xE0\x80\xAF", 0) == 0);      // Overlong.
+  CHECK(Utf8SequenceLength("\xED\xA0\x80", 0) == 0);      // Surrogate.
+  CHECK(Utf8SequenceLength("\xF4\x90\x80\x80", 0) == 0);  // > U+10FFFF.
+  CHECK(Utf8SequenceLength("\xF4\x8F\xBF\xBF", 0) == 4);  // U+10FFFF.
+}
+
+TEST_CASE("RepairUtf8 replaces each invalid byte with U+FFFD", "[config]") {
+  CHECK(RepairUtf8("") == "");
+  CHECK(RepairUtf8("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9D\x84\x9E") ==
+        "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9D\x84\x9E");
+  CHECK(RepairUtf8("Caf\xC3 ok") == "Caf\uFFFD ok");
+  CHECK(RepairUtf8("\xFF\xFE") == "\uFFFD\uFFFD");
+  CHECK(RepairUtf8("\xC0\xAF") == "\uFFFD\uFFFD");
+  CHECK(RepairUtf8("\xED\xA0\x80") == "\uFFFD\uFFFD\uFFFD");
+  CHECK(RepairUtf8("end \xE2\x82") == "end \uFFFD\uFFFD");
+  // Control characters are valid UTF-8: that is OneLine's business.
+  CHECK(RepairUtf8(std::string("a\0\r\n", 4)) == std::string("a\0\r\n", 4));
+}
+
+TEST_CASE("TruncateUtf8 cuts on a character boundary and marks the cut",
+          "[config]") {
+  CHECK(TruncateUtf8("short", 10) == "short");
+  CHECK(TruncateUtf8("exactly10!", 10) == "exactly10!");
+  CHECK(TruncateUtf8("0123456789AB", 10) == "0123456\u2026");
+  // "é" is two bytes: a cut inside it backs off to before it.
+  CHECK(TruncateUtf8("abcde\u00E9123456", 9) == "abcde\u2026");
+  CHECK(TruncateUtf8("abcd\u00E9123456", 9) == "abcd\u00E9\u2026");
+  CHECK(TruncateUtf8("\U0001D11E\U0001D11E\U0001D11E", 9) ==
+        "\U0001D11E\u2026");
+  // Spaces before the cut stay.
+  CHECK(TruncateUtf8("ab   cdefgh", 8) == "ab   \u2026");
+  CHECK(TruncateUtf8("anything", 3) == "\u2026");
+  CHECK(TruncateUtf8("anything", 2) == "");
+  // Invalid UTF-8 is cut too, backing off no more than a sequence's tail.
+  CHECK(TruncateUtf8(std::string(10, '\x80'), 8) ==
+        std::string(2, '\x80') + "\u2026");
+}
+
+TEST_CASE("EscapeChars replaces only the listed characters", "[config]") {
+  CHECK(EscapeChars("", {{'&', "&amp;"}}) == "");
+  CHECK(EscapeChars("a & b < c", {{'&', "&amp;"}, {'<', "&lt;"}}) ==
+        "a &amp; b &lt; c");
+  CHECK(EscapeChars("<<>>", {{'<', "("}, {'>', ""}}) == "((");
+  CHECK(EscapeChars("caf\u00E9 |", {{'|', "%7C"}}) == "caf\u00E9 %7C");
+  CHECK(EscapeChars("plain", {}) == "plain");
+}
+
 }  // namespace
 }  // namespace newswatch::config
