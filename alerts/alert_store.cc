@@ -291,13 +291,15 @@ config::Result<std::unique_ptr<AlertStore>> AlertStore::Open(
       fs::create_directories(file.parent_path());
       impl->db = std::make_unique<SQLite::Database>(
           file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      // First: a reader opening the file at this moment (the CLI, right
+      // after a crash, rebuilding the WAL index) must make us wait, not fail.
+      impl->db->setBusyTimeout(5000);
       impl->db->exec("PRAGMA journal_mode=WAL");
       // FULL: a batch row must survive an OS crash as surely as the Xapian
       // commit that follows it, or its articles would be indexed but never
       // matched. One fsync per batch is small beside Xapian's commit.
       impl->db->exec("PRAGMA synchronous=FULL");
       impl->db->exec("PRAGMA foreign_keys=ON");
-      impl->db->setBusyTimeout(5000);
       CreateOrMigrate(*impl->db);
     } else {
       impl->db = std::make_unique<SQLite::Database>(file.string(),

@@ -149,14 +149,53 @@ struct Index::Impl {
 Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Index::~Index() = default;
 
+namespace {
+
+// A folder that an interrupted creation left behind: Xapian makes a new
+// glass database in several steps and writes its revision file (iamglass)
+// last, so a kill before that leaves lock, table and temporary files that
+// never open. Nothing was ever committed there, so it can go.
+bool IsUnfinishedIndex(const fs::path& directory) {
+  if (fs::exists(directory / "iamglass")) return false;
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
+    const std::string name = entry.path().filename().string();
+    const bool xapian_file = name == "flintlock" ||
+                             entry.path().extension() == ".glass" ||
+                             entry.path().extension() == ".tmp";
+    if (!xapian_file || !entry.is_regular_file()) return false;
+  }
+  return true;  // Also an empty folder.
+}
+
+// Creates the index whole or not at all: built in a sibling folder, then
+// renamed into place, so a kill during the first start cannot leave a folder
+// that every later start fails to open.
+void CreateIndexAtomically(const fs::path& directory) {
+  if (fs::exists(directory)) {
+    if (!IsUnfinishedIndex(directory)) return;
+    fs::remove_all(directory);
+  }
+  fs::create_directories(directory.parent_path());
+  fs::path staging = directory;
+  staging += ".new";
+  fs::remove_all(staging);  // From a creation interrupted earlier.
+  {
+    Xapian::WritableDatabase created(staging.string(), Xapian::DB_CREATE);
+    created.commit();
+  }
+  fs::rename(staging, directory);
+}
+
+}  // namespace
+
 config::Result<std::unique_ptr<Index>> Index::OpenWritable(
     const fs::path& directory) {
   auto impl = std::make_unique<Impl>();
   impl->directory = directory;
   try {
-    fs::create_directories(directory);
+    CreateIndexAtomically(directory);
     impl->writable = std::make_unique<Xapian::WritableDatabase>(
-        directory.string(), Xapian::DB_CREATE_OR_OPEN);
+        directory.string(), Xapian::DB_OPEN);
     impl->database = *impl->writable;
   } catch (const Xapian::DatabaseLockError&) {
     return config::Error::Fatal(

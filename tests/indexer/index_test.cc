@@ -433,5 +433,39 @@ TEST_CASE("An article two feeds carry stays with the first one", "[index]") {
   CHECK(edited.value().size() == 1);
 }
 
+// A kill during the very first start used to leave lock and table files
+// without Xapian's revision file, and no later start could open the index.
+TEST_CASE("An index whose creation was interrupted is created again",
+          "[index]") {
+  testing::TempDir dir;
+  const std::filesystem::path index_dir = dir.path() / "index";
+  dir.Write("index/flintlock", "");
+  dir.Write("index/postlist.glass", "");
+  dir.Write("index/v.tmp", "");
+  dir.Write("index.new/termlist.glass", "");  // A staging folder left over.
+  {
+    auto opened = Index::OpenWritable(index_dir);
+    INFO((opened.ok() ? "" : opened.error().ToString()));
+    REQUIRE(opened.ok());
+    REQUIRE(opened.value()
+                ->WriteBatch(1, {MakeArticle("a", "Title", "kestrel")})
+                .ok());
+  }
+  CHECK(std::filesystem::exists(index_dir / "iamglass"));
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "index.new"));
+  auto reopened = Index::OpenReadOnly(index_dir);
+  REQUIRE(reopened.ok());
+  CHECK(reopened.value()->ArticleCount() == 1);
+}
+
+TEST_CASE("A folder that is not an unfinished index is never deleted",
+          "[index]") {
+  testing::TempDir dir;
+  dir.Write("index/notes.txt", "mine");
+  auto opened = Index::OpenWritable(dir.path() / "index");
+  CHECK_FALSE(opened.ok());
+  CHECK(testing::ReadFile(dir.path() / "index/notes.txt") == "mine");
+}
+
 }  // namespace
 }  // namespace newswatch::indexer
