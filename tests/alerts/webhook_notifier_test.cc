@@ -14,6 +14,7 @@
 #include "alerts/notifier.h"
 #include "alerts/webhook_payload.h"
 #include "config/config.h"
+#include "tests/alerts/sample_alert.h"
 #include "tests/support/peers.h"
 
 namespace newswatch::alerts {
@@ -31,20 +32,7 @@ constexpr const char* kUserAgent = "newswatch-test/1";
 constexpr std::int64_t kNow = 1'700'000'000;  // 2023-11-14T22:13:20Z
 
 Alert MakeAlert(long long id, std::string title = "Ice sheet retreats") {
-  Alert alert;
-  alert.id = id;
-  alert.fired_at = kNow - 5;
-  alert.content.search_name = "Glaciers";
-  alert.content.query = "glacier";
-  alert.content.article_id = "article-" + std::to_string(id);
-  alert.content.title = std::move(title);
-  alert.content.url = "https://example.org/ice/" + std::to_string(id);
-  alert.content.feed_name = "Science Desk";
-  alert.content.feed_url = "https://example.org/feed.xml";
-  alert.content.snippet = "The glacier lost a third of its ice.";
-  alert.content.published = kNow - 3600;
-  alert.content.matched_terms = {"glacier"};
-  return alert;
+  return SampleAlert(id, std::move(title), kNow);
 }
 
 Message Single(Alert alert = MakeAlert(42)) {

@@ -8,6 +8,7 @@
 #include "alerts/alert.h"
 #include "alerts/notifier.h"
 #include "config/config.h"
+#include "tests/alerts/sample_alert.h"
 
 namespace newswatch::alerts {
 namespace {
@@ -19,20 +20,7 @@ constexpr std::int64_t kNow = 1'700'000'000;  // 2023-11-14T22:13:20Z
 const char* const kFormats[] = {"generic", "slack", "discord", "ntfy"};
 
 Alert MakeAlert(long long id, std::string title = "Ice sheet retreats") {
-  Alert alert;
-  alert.id = id;
-  alert.fired_at = kNow;
-  alert.content.search_name = "Glaciers";
-  alert.content.query = "glacier OR \"ice sheet\"";
-  alert.content.article_id = "article-" + std::to_string(id);
-  alert.content.title = std::move(title);
-  alert.content.url = "https://example.org/ice/" + std::to_string(id);
-  alert.content.feed_name = "Science Desk";
-  alert.content.feed_url = "https://example.org/feed.xml";
-  alert.content.snippet = "The glacier lost a third of its ice.";
-  alert.content.published = kNow - 3600;
-  alert.content.matched_terms = {"glacier", "ice sheet"};
-  return alert;
+  return SampleAlert(id, std::move(title), kNow);
 }
 
 Message Single(Alert alert) {
