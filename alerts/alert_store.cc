@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -465,7 +466,8 @@ config::Result<std::vector<Alert>> AlertStore::ListAlerts(
 }
 
 config::Result<std::vector<DueMessage>> AlertStore::DueMessages(
-    std::int64_t now, size_t limit, const std::vector<std::string>& notifiers) {
+    std::int64_t now, size_t limit, const std::vector<std::string>& notifiers,
+    const std::map<std::string, size_t>& digest_caps) {
   if (notifiers.empty()) return std::vector<DueMessage>{};
   return impl_->Guard([&]() -> config::Result<std::vector<DueMessage>> {
     SQLite::Database& db = *impl_->db;
@@ -508,6 +510,10 @@ config::Result<std::vector<DueMessage>> AlertStore::DueMessages(
           "d.next_attempt_at <= ?2 AND a.search = ?3 AND d.notifier = ?4 "
           "ORDER BY d.id LIMIT ?5)");
       for (const auto& [search, notifier] : pending_groups) {
+        auto capped = digest_caps.find(notifier);
+        const size_t cap = std::clamp<size_t>(
+            capped != digest_caps.end() ? capped->second : kMaxAlertsPerDigest,
+            1, kMaxAlertsPerDigest);
         while (true) {
           insert_digest.reset();
           insert_digest.bind(1, search);
@@ -520,8 +526,14 @@ config::Result<std::vector<DueMessage>> AlertStore::DueMessages(
           assign.bind(2, static_cast<int64_t>(now));
           assign.bind(3, search);
           assign.bind(4, notifier);
-          assign.bind(5, static_cast<int64_t>(kMaxAlertsPerDigest));
-          if (static_cast<size_t>(assign.exec()) < kMaxAlertsPerDigest) break;
+          assign.bind(5, static_cast<int64_t>(cap));
+          const size_t assigned = static_cast<size_t>(assign.exec());
+          if (assigned == 0) {  // The last one was exactly full.
+            SQLite::Statement drop(db, "DELETE FROM digests WHERE id = ?");
+            drop.bind(1, static_cast<int64_t>(digest_id));
+            drop.exec();
+          }
+          if (assigned < cap) break;
         }
       }
       transaction.commit();
@@ -634,7 +646,11 @@ config::Result<int> AlertStore::Requeue(const RequeueTarget& target,
     std::string sql =
         "UPDATE deliveries SET state = 'pending', attempts = 0, "
         "next_attempt_at = ? WHERE state != 'sent'";
-    if (target.alert_id) sql += " AND alert_id = ?";
+    if (target.alert_id) {
+      sql +=
+          " AND (alert_id = ?2 OR digest_id IN (SELECT digest_id FROM "
+          "deliveries WHERE alert_id = ?2 AND digest_id IS NOT NULL))";
+    }
     if (target.all_dead) sql += " AND state = 'dead'";
     SQLite::Statement update(*impl_->db, sql);
     update.bind(1, static_cast<int64_t>(now));

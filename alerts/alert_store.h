@@ -97,9 +97,10 @@ class AlertStore {
   // kMaxAlertsPerDigest alerts each), so a digest keeps its id and its
   // alerts through every retry. Naming the notifiers keeps deliveries that
   // nobody here can send from filling every page and starving the rest.
+  // `digest_caps` lowers that bound per notifier (what its format can list).
   config::Result<std::vector<DueMessage>> DueMessages(
-      std::int64_t now, size_t limit,
-      const std::vector<std::string>& notifiers);
+      std::int64_t now, size_t limit, const std::vector<std::string>& notifiers,
+      const std::map<std::string, size_t>& digest_caps = {});
 
   // The earliest time a pending delivery through `notifiers` falls due, if
   // any is pending.
@@ -116,7 +117,9 @@ class AlertStore {
                             std::optional<std::int64_t> retry_at);
 
   // Puts deliveries back in the queue, due at `now`, with their attempts
-  // counted from zero again. Sent deliveries are never re-sent. Returns how
+  // counted from zero again. Sent deliveries are never re-sent. A delivery
+  // that went out in a digest takes the rest of its digest with it, so the
+  // digest's id never stands for fewer alerts than it first did. Returns how
   // many were requeued.
   config::Result<int> Requeue(const RequeueTarget& target, std::int64_t now);
 

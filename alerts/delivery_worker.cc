@@ -1,5 +1,7 @@
 #include "alerts/delivery_worker.h"
 
+#include <map>
+
 #include "config/text.h"
 #include "config/time_format.h"
 
@@ -25,6 +27,7 @@ config::Result<std::vector<std::string>> DeliveryWorker::EnabledNotifiers() {
   for (const auto& [name, notifier] : notifiers_) {
     auto found = disabled.value().find(name);
     if (found == disabled.value().end()) {
+      disabled_.erase(name);  // Enabled again, by its config or by hand.
       enabled.push_back(name);
     } else if (found->second != notifier->Destination()) {
       config::Status status = store_.EnableNotifier(name);
@@ -54,8 +57,12 @@ config::Result<DeliveryCounts> DeliveryWorker::DeliverDue(
   while (true) {
     config::Result<std::vector<std::string>> enabled = EnabledNotifiers();
     if (!enabled.ok()) return enabled.error();
+    std::map<std::string, size_t> digest_caps;
+    for (const std::string& name : enabled.value()) {
+      digest_caps[name] = notifiers_.at(name)->MaxAlertsPerMessage();
+    }
     config::Result<std::vector<DueMessage>> due =
-        store_.DueMessages(now, kMessagesPerPage, enabled.value());
+        store_.DueMessages(now, kMessagesPerPage, enabled.value(), digest_caps);
     if (!due.ok()) return due.error();
     bool disabled_in_page = false;
     for (const DueMessage& message : due.value()) {
@@ -81,8 +88,10 @@ config::Result<std::optional<std::int64_t>> DeliveryWorker::NextDueTime() {
   return store_.NextDueTime(enabled.value());
 }
 
-config::Status DeliveryWorker::Send(const DueMessage& due, std::int64_t now,
+config::Status DeliveryWorker::Send(const DueMessage& due,
+                                    std::int64_t pass_now,
                                     DeliveryCounts& counts) {
+  const std::int64_t now = clock_ ? clock_() : pass_now;
   Message message;
   message.id = MessageId(store_.InstanceId(), due);
   message.digest = due.digest_id != 0;
@@ -106,11 +115,14 @@ config::Status DeliveryWorker::Send(const DueMessage& due, std::int64_t now,
     counts.waiting += deliveries;
     log_ << what << " failed: " << config::OneLine(outcome.error)
          << "; notifier disabled until its destination changes" << std::endl;
-    disabled_.insert(due.notifier);
     config::Status failed = store_.MarkFailed(ids, outcome.error, now);
     if (!failed.ok()) return failed;
-    return store_.DisableNotifier(due.notifier, notifier.Destination(),
-                                  outcome.error, now);
+    config::Status disabled = store_.DisableNotifier(
+        due.notifier, notifier.Destination(), outcome.error, now);
+    // Only once it is recorded: DeliverDue skips what is in disabled_, and
+    // the store must agree, or the skipped message would stay due forever.
+    if (disabled.ok()) disabled_.insert(due.notifier);
+    return disabled;
   }
   std::optional<std::int64_t> retry_at;
   if (outcome.kind == DeliveryOutcome::Kind::kTransient) {

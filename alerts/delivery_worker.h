@@ -37,14 +37,21 @@ class DeliveryWorker {
   // `notifiers` maps notifier names to their implementations; deliveries for
   // a name that is not there stay pending, untouched. `log` receives one line
   // per failure. All three must outlive the worker.
+  using Clock = std::function<std::int64_t()>;  // Unix seconds.
+
   // `retry_policy` is replaceable for tests that need exact retry times.
+  // `clock`, when given, stamps each attempt as it happens (a pass through a
+  // backlog at a slow receiver can take many minutes, and receivers reject
+  // stale webhook timestamps); without it, the `now` of DeliverDue does.
   DeliveryWorker(AlertStore& store,
                  std::map<std::string, std::unique_ptr<Notifier>>& notifiers,
-                 std::ostream& log, RetryPolicy retry_policy = RetryPolicy())
+                 std::ostream& log, RetryPolicy retry_policy = RetryPolicy(),
+                 Clock clock = {})
       : store_(store),
         notifiers_(notifiers),
         log_(log),
-        retry_policy_(std::move(retry_policy)) {}
+        retry_policy_(std::move(retry_policy)),
+        clock_(std::move(clock)) {}
 
   // Attempts every message due at `now` for which it has an enabled
   // notifier. `stop`, when given, is asked between messages: a true answer
@@ -68,7 +75,10 @@ class DeliveryWorker {
   std::map<std::string, std::unique_ptr<Notifier>>& notifiers_;
   std::ostream& log_;
   RetryPolicy retry_policy_;
-  std::set<std::string> disabled_;  // Names whose 410 this worker logged.
+  Clock clock_;
+  // Names recorded as disabled in the store, as this worker last saw them
+  // (so it logs each once, and skips them within a page).
+  std::set<std::string> disabled_;
 };
 
 }  // namespace newswatch::alerts

@@ -2,6 +2,7 @@
 #ifndef NEWSWATCH_ALERTS_NOTIFIER_H_
 #define NEWSWATCH_ALERTS_NOTIFIER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,6 +58,10 @@ class Notifier {
   // What identifies this notifier's destination (a webhook's URL). A
   // notifier disabled by its receiver is enabled again when this changes.
   virtual std::string Destination() const { return {}; }
+
+  // The most alerts one digest message can list in full: a digest never
+  // holds more, so marking it sent means every alert in it was shown.
+  virtual size_t MaxAlertsPerMessage() const { return 200; }
 };
 
 }  // namespace newswatch::alerts

@@ -233,6 +233,15 @@ DeliveryOutcome ClassifyStatus(long status, const Response& response,
 
 }  // namespace
 
+config::Status ValidateWebhookHeaders(
+    const std::map<std::string, std::string>& headers) {
+  bool content_type = false;
+  config::Result<std::vector<std::string>> lines =
+      ConfiguredHeaderLines(headers, content_type);
+  if (!lines.ok()) return lines.error();
+  return config::Ok{};
+}
+
 WebhookNotifier::WebhookNotifier(std::string name,
                                  config::WebhookSettings settings,
                                  std::string user_agent)

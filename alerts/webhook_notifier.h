@@ -5,9 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "alerts/notifier.h"
+#include "alerts/webhook_payload.h"
 #include "config/config.h"
 
 namespace newswatch::alerts {
@@ -47,6 +49,12 @@ inline constexpr std::int64_t kWebhookConnectTimeoutSeconds = 10;
 //
 // Not thread-safe: one thread at a time may call Deliver (the delivery
 // worker's). libcurl must have been initialized (curl_global_init) before.
+// Whether `headers` (a notifier's `headers` table) can be sent: names are
+// HTTP tokens, not ones newswatch sets itself, values hold no control
+// characters. kPermanent, naming the header but never quoting its value.
+config::Status ValidateWebhookHeaders(
+    const std::map<std::string, std::string>& headers);
+
 class WebhookNotifier : public Notifier {
  public:
   // `settings.url` must be an http(s) URL; `user_agent` goes into every
@@ -58,6 +66,11 @@ class WebhookNotifier : public Notifier {
 
   // The configured URL.
   std::string Destination() const override { return settings_.url; }
+
+  // What the format's digest body lists in full.
+  size_t MaxAlertsPerMessage() const override {
+    return MaxDigestAlerts(settings_.format);
+  }
 
  private:
   std::string name_;

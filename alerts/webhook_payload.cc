@@ -13,8 +13,11 @@ namespace {
 using Json = nlohmann::ordered_json;  // Keeps fields in the documented order.
 
 // Slack shows up to 40,000 characters of text; a digest stays far below.
-constexpr std::size_t kSlackDigestBudgetBytes = 12000;
-constexpr std::size_t kSlackDigestMaxListed = 50;
+// Slack cuts message text at 40,000 characters. Ten lines fit even at their
+// worst (a 500-byte title escaped to five times its size, without its link).
+constexpr std::size_t kSlackDigestBudgetBytes = 38000;
+constexpr std::size_t kSlackDigestMaxListed = 10;
+constexpr std::size_t kNtfyDigestMaxListed = 5;
 // Discord's limits (characters; bytes are at least as many): content 2000,
 // embed title 256, description 4096, 10 embeds, 6000 characters over all
 // embeds of a message. A digest's descriptions are kept short so 10 embeds
@@ -203,8 +206,14 @@ std::string SlackBody(const Message& message,
     text = "*" + NewAlertsFor(message.alerts.size(), search) + "*";
     std::size_t listed = 0;
     for (const SafeAlert& alert : alerts) {
-      std::string line = "\n• " + SlackTitleLink(alert) + " (_" +
-                         SlackEscape(alert.feed_name) + "_)";
+      const std::string feed = " (_" + SlackEscape(alert.feed_name) + "_)";
+      std::string line = "\n• " + SlackTitleLink(alert) + feed;
+      if (text.size() + line.size() > kSlackDigestBudgetBytes) {
+        // A long link gives way: the title is what must be shown.
+        line = "\n• " +
+               SlackEscape(alert.title.empty() ? "(untitled)" : alert.title) +
+               feed;
+      }
       if (listed == kSlackDigestMaxListed ||
           text.size() + line.size() > kSlackDigestBudgetBytes) {
         break;
@@ -317,9 +326,16 @@ std::string NtfyBody(const Message& message,
     for (const SafeAlert& alert : alerts) {
       std::string line =
           "• " + (alert.title.empty() ? "(untitled)" : alert.title);
-      if (IsWebUrl(alert.url)) line += " " + alert.url;
       if (!text.empty()) line.insert(0, "\n");
-      if (text.size() + line.size() > kBudget) break;
+      // The link only where it fits: five titles always do.
+      if (IsWebUrl(alert.url) &&
+          text.size() + line.size() + 1 + alert.url.size() <= kBudget) {
+        line += " " + alert.url;
+      }
+      if (listed == kNtfyDigestMaxListed ||
+          text.size() + line.size() > kBudget) {
+        break;
+      }
       text += line;
       ++listed;
     }
@@ -331,6 +347,13 @@ std::string NtfyBody(const Message& message,
 }
 
 }  // namespace
+
+std::size_t MaxDigestAlerts(std::string_view format) {
+  if (format == "slack") return kSlackDigestMaxListed;
+  if (format == "discord") return kDiscordMaxEmbeds;
+  if (format == "ntfy") return kNtfyDigestMaxListed;
+  return kMaxWebhookDigestAlerts;
+}
 
 std::optional<NtfyTarget> NtfyTargetOf(std::string_view url) {
   url = url.substr(0, url.find('#'));

@@ -57,6 +57,11 @@ std::optional<NtfyTarget> NtfyTargetOf(std::string_view url);
 // The request to send for `message` in `settings.format`. Fails (kPermanent,
 // `where` left empty) for an unknown format or an ntfy URL without a topic.
 // A message with no alerts gives an empty generic digest.
+// How many alerts a digest body in `format` always lists in full (title and
+// feed at least): generic kMaxWebhookDigestAlerts, slack 10, discord 10
+// (Discord's embed limit), ntfy 5 (its 4 KB message).
+std::size_t MaxDigestAlerts(std::string_view format);
+
 config::Result<WebhookPayload> BuildWebhookPayload(
     const Message& message, const config::WebhookSettings& settings);
 

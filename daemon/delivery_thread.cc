@@ -65,7 +65,8 @@ void DeliveryThread::Run() {
   };
   auto store = alerts::AlertStore::Open(database_);
   if (!store.ok()) return fail(store.error());
-  alerts::DeliveryWorker worker(*store.value(), notifiers_, log_);
+  alerts::DeliveryWorker worker(*store.value(), notifiers_, log_,
+                                alerts::RetryPolicy(), clock_);
   auto stopping = [this] {
     std::lock_guard<std::mutex> lock(mutex_);
     return stopping_;

@@ -187,7 +187,8 @@ int RunCommand(const CommandContext& context,
       if (!PollAndLog(pipeline, feed, log)) return kExitFailure;
     }
     auto notifiers = MakeNotifiers(config, log);
-    alerts::DeliveryWorker delivery(*store.value(), notifiers, log);
+    alerts::DeliveryWorker delivery(*store.value(), notifiers, log,
+                                    alerts::RetryPolicy(), config::UnixNow);
     config::Result<alerts::DeliveryCounts> counts = delivery.DeliverDue(
         config::UnixNow(), [&signals] { return signals.Requested(); });
     if (!counts.ok()) {

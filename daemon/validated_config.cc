@@ -1,4 +1,6 @@
+#include "alerts/digest_schedule.h"
 #include "alerts/email_message.h"
+#include "alerts/webhook_notifier.h"
 #include "alerts/webhook_payload.h"
 #include "daemon/commands.h"
 #include "indexer/matcher.h"
@@ -12,6 +14,16 @@ config::LoadedConfig LoadValidatedConfig(const std::filesystem::path& path) {
   for (config::Error& error :
        indexer::Matcher::Validate(loaded.config.searches)) {
     loaded.errors.push_back(std::move(error));
+  }
+  // The digest scheduler's own tz lookup, which may know fewer names than
+  // the files under /usr/share/zoneinfo that the schema checks.
+  if (schema_ok) {
+    if (config::Status zone = alerts::ValidateTimeZone(loaded.config.time_zone);
+        !zone.ok()) {
+      loaded.errors.push_back(config::Error::Fatal(
+          loaded.config.source_path.string() + ": time_zone",
+          zone.error().what));
+    }
   }
   // The notifiers' own rules, stricter than the schema's: what the email
   // builder and the webhook sender would refuse at the first delivery.
@@ -28,6 +40,14 @@ config::LoadedConfig LoadValidatedConfig(const std::filesystem::path& path) {
           loaded.errors.push_back(
               config::Error::Fatal(where, valid.error().what));
         }
+      }
+    }
+    if (notifier.webhook) {
+      if (config::Status valid =
+              alerts::ValidateWebhookHeaders(notifier.webhook->headers);
+          !valid.ok()) {
+        loaded.errors.push_back(
+            config::Error::Fatal(where, "headers: " + valid.error().what));
       }
     }
     if (notifier.webhook && notifier.webhook->format == "ntfy" &&

@@ -52,10 +52,12 @@ class FakeNotifier : public Notifier {
   }
 
   std::string Destination() const override { return destination; }
+  size_t MaxAlertsPerMessage() const override { return max_alerts; }
 
   std::deque<DeliveryOutcome> script;
   std::vector<Call> calls;
   std::string destination = "https://hooks.example.org/a";
+  size_t max_alerts = 200;
 };
 
 DeliveryOutcome Transient(std::string error,
@@ -645,6 +647,63 @@ TEST_CASE("DeliverDue stops between messages when asked", "[alerts]") {
   CHECK(counts.value().sent == 1);
   CHECK(harness.notifier().calls.size() == 1);
   CHECK(Run(harness.worker(), kNow).sent == 2);
+}
+
+TEST_CASE("A digest holds no more alerts than its notifier can list",
+          "[alerts][digest]") {
+  Outbox outbox;
+  DeliveryPlan plan;
+  plan.digest_at = kNow + 60;
+  outbox.Record({"a1", "a2", "a3", "a4", "a5"}, {"fake"}, kNow, plan);
+  FakeDelivery harness(outbox);
+  harness.notifier().max_alerts = 2;
+  CHECK(Run(harness.worker(), kNow + 60).sent == 5);
+  const auto& calls = harness.notifier().calls;
+  REQUIRE(calls.size() == 3);
+  CHECK(calls[0].alert_ids.size() == 2);
+  CHECK(calls[1].alert_ids.size() == 2);
+  CHECK(calls[2].alert_ids.size() == 1);
+}
+
+TEST_CASE("Retrying one alert of a dead digest retries the whole digest",
+          "[alerts][digest]") {
+  Outbox outbox;
+  DeliveryPlan plan;
+  plan.digest_at = kNow + 60;
+  const std::vector<Alert> alerts =
+      outbox.Record({"a1", "a2", "a3"}, {"fake"}, kNow, plan);
+  FakeDelivery harness(outbox);
+  harness.notifier().script = {Permanent("HTTP status 400")};
+  CHECK(Run(harness.worker(), kNow + 60).dead == 3);
+
+  RequeueTarget one;
+  one.alert_id = alerts[1].id;
+  auto requeued = outbox.store().Requeue(one, kNow + 100);
+  REQUIRE(requeued.ok());
+  CHECK(requeued.value() == 3);
+  CHECK(Run(harness.worker(), kNow + 100).sent == 3);
+  const auto& calls = harness.notifier().calls;
+  REQUIRE(calls.size() == 2);
+  // The same id, for the same alerts: never fewer under one id.
+  CHECK(calls[1].message_id == calls[0].message_id);
+  CHECK(calls[1].alert_ids == calls[0].alert_ids);
+}
+
+TEST_CASE("With a clock, each attempt is stamped when it happens", "[alerts]") {
+  Outbox outbox;
+  outbox.Record({"a1", "a2"}, {"fake"});
+  auto fake = std::make_unique<FakeNotifier>();
+  FakeNotifier& notifier = *fake;
+  std::map<std::string, std::unique_ptr<Notifier>> notifiers;
+  notifiers["fake"] = std::move(fake);
+  std::ostringstream log;
+  std::int64_t clock = kNow + 1000;
+  DeliveryWorker worker(outbox.store(), notifiers, log, RetryPolicy(0.0),
+                        [&clock] { return clock++; });
+  CHECK(Run(worker, kNow).sent == 2);
+  REQUIRE(notifier.calls.size() == 2);
+  CHECK(notifier.calls[0].now == kNow + 1000);
+  CHECK(notifier.calls[1].now == kNow + 1001);
 }
 
 }  // namespace

@@ -241,5 +241,22 @@ TEST_CASE("The daemon delivers from its own thread and stops cleanly",
   CHECK(OnlyDelivery(deployment)["state"] == "sent");
 }
 
+TEST_CASE("check-config refuses what the senders would refuse at send time",
+          "[e2e][delivery]") {
+  Deployment deployment;
+  SetUp(deployment,
+        Hook("https://hooks.example.org/x",
+             "headers = { \"webhook-id\" = \"mine\" }\n") +
+            "\n[[notifier]]\nname = \"mail\"\ntype = \"email\"\n"
+            "smtp_url = \"smtp://127.0.0.1:25\"\n"
+            "from = \"a..b@example.org\"\nto = [\"desk@example.org\"]\n");
+  const ProcessResult result = deployment.Run({"check-config"});
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("notifier \"hook\": headers:"));
+  CHECK_THAT(result.err, Catch::Contains("webhook-id"));
+  CHECK_THAT(result.err, Catch::Contains("notifier \"mail\""));
+  CHECK_THAT(result.err, Catch::Contains("a..b@example.org"));
+}
+
 }  // namespace
 }  // namespace newswatch::testing
