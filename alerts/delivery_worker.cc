@@ -19,6 +19,11 @@ std::string MessageId(const std::string& instance_id, const DueMessage& due) {
               : "_d" + std::to_string(due.parts.front().delivery.id));
 }
 
+void DeliveryWorker::LogLine(const std::string& line) {
+  // One write per line: the log is shared with the polling thread.
+  log_ << (line + "\n") << std::flush;
+}
+
 config::Result<std::vector<std::string>> DeliveryWorker::EnabledNotifiers() {
   config::Result<std::map<std::string, std::string>> disabled =
       store_.DisabledNotifiers();
@@ -32,17 +37,15 @@ config::Result<std::vector<std::string>> DeliveryWorker::EnabledNotifiers() {
     } else if (found->second != notifier->Destination()) {
       config::Status status = store_.EnableNotifier(name);
       if (!status.ok()) return status.error();
-      log_ << "notifier \"" << config::OneLine(name)
-           << "\": enabled again, its destination changed since it was "
-              "disabled"
-           << std::endl;
+      LogLine("notifier \"" + config::OneLine(name) +
+              "\": enabled again, its destination changed since it was "
+              "disabled");
       disabled_.erase(name);
       enabled.push_back(name);
     } else if (disabled_.insert(name).second) {
-      log_ << "notifier \"" << config::OneLine(name)
-           << "\" is disabled (its receiver said it is gone); its deliveries "
-              "wait until its destination changes in the config"
-           << std::endl;
+      LogLine("notifier \"" + config::OneLine(name) +
+              "\" is disabled (its receiver said it is gone); its deliveries "
+              "wait until its destination changes in the config");
     }
   }
   return enabled;
@@ -113,8 +116,8 @@ config::Status DeliveryWorker::Send(const DueMessage& due,
     // The delivery itself is not lost: it waits, pending, for the notifier to
     // be pointed somewhere that answers.
     counts.waiting += deliveries;
-    log_ << what << " failed: " << config::OneLine(outcome.error)
-         << "; notifier disabled until its destination changes" << std::endl;
+    LogLine(what + " failed: " + config::OneLine(outcome.error) +
+            "; notifier disabled until its destination changes");
     config::Status failed = store_.MarkFailed(ids, outcome.error, now);
     if (!failed.ok()) return failed;
     config::Status disabled = store_.DisableNotifier(
@@ -131,12 +134,11 @@ config::Status DeliveryWorker::Send(const DueMessage& due,
         due.parts.front().delivery.attempts + 1, now, outcome.retry_after);
   }
   (retry_at ? counts.retrying : counts.dead) += deliveries;
-  log_ << what << " failed: " << config::OneLine(outcome.error)
-       << (retry_at
+  LogLine(what + " failed: " + config::OneLine(outcome.error) +
+          (retry_at
                ? " (will retry at " + config::FormatRfc3339(*retry_at) + ")"
                : " (gave up: the delivery is dead; `newswatch alerts "
-                 "retry` requeues it)")
-       << std::endl;
+                 "retry` requeues it)"));
   return store_.MarkFailed(ids, outcome.error, retry_at);
 }
 

@@ -68,6 +68,8 @@ class DeliveryWorker {
   // at their current destination. A changed destination re-enables.
   config::Result<std::vector<std::string>> EnabledNotifiers();
 
+  void LogLine(const std::string& line);
+
   config::Status Send(const DueMessage& due, std::int64_t now,
                       DeliveryCounts& counts);
 
