@@ -74,7 +74,7 @@ TEST_CASE("An unknown time zone is a clear error", "[alerts][digest]") {
 TEST_CASE("PlanDelivery follows the search's policy", "[alerts][digest]") {
   config::Search search;
   search.name = std::string(1, 'S');  // Not a literal: GCC 12 warns
-                                        // (-Wrestrict) under ASan.
+                                      // (-Wrestrict) under ASan.
   auto plan = PlanDelivery(search, "UTC", kFriday);
   REQUIRE(plan.ok());
   CHECK_FALSE(plan.value().digest_at.has_value());
