@@ -70,6 +70,16 @@ bool Settle(Pipeline& pipeline, std::ostream& log) {
   return status.error().kind != config::ErrorKind::kFatal;
 }
 
+// What every run does before its first poll: keep batch ids above the
+// index's, then finish what the last run left unmatched. False on failure.
+bool StartPipeline(Pipeline& pipeline, std::ostream& log) {
+  if (config::Status aligned = pipeline.AlignBatchIds(); !aligned.ok()) {
+    log << "newswatch: " << aligned.error().ToString() << std::endl;
+    return false;
+  }
+  return Settle(pipeline, log);
+}
+
 std::string UserAgent(const config::Config& config) {
   return config.fetch.user_agent.empty()
              ? std::string("newswatch/") + NEWSWATCH_VERSION
@@ -177,11 +187,7 @@ int RunCommand(const CommandContext& context,
     // Everything on this thread: poll, then deliver what is due, then exit.
     Pipeline pipeline(config, fetcher, *index.value(), matcher.value(),
                       *store.value(), log, config::UnixNow);
-    if (config::Status aligned = pipeline.AlignBatchIds(); !aligned.ok()) {
-      log << "newswatch: " << aligned.error().ToString() << std::endl;
-      return kExitFailure;
-    }
-    if (!Settle(pipeline, log)) return kExitFailure;
+    if (!StartPipeline(pipeline, log)) return kExitFailure;
     for (const config::Feed& feed : config.feeds) {
       if (signals.Requested()) break;
       if (!PollAndLog(pipeline, feed, log)) return kExitFailure;
@@ -210,11 +216,7 @@ int RunCommand(const CommandContext& context,
   Pipeline pipeline(config, fetcher, *index.value(), matcher.value(),
                     *store.value(), log, config::UnixNow,
                     [&delivery] { delivery.Wake(); });
-  if (config::Status aligned = pipeline.AlignBatchIds(); !aligned.ok()) {
-    log << "newswatch: " << aligned.error().ToString() << std::endl;
-    return kExitFailure;
-  }
-  if (!Settle(pipeline, log)) return kExitFailure;
+  if (!StartPipeline(pipeline, log)) return kExitFailure;
   const int status =
       RunDaemonLoop(config, pipeline, signals, delivery_failed, log);
   delivery.Stop();  // Finishes the message in flight.
