@@ -20,6 +20,12 @@ inline constexpr Seconds kMinFeedInterval{60};  // Refused below this.
 inline constexpr long kDefaultMaxBodyBytes = 10L * 1024 * 1024;
 inline constexpr Seconds kDefaultFetchTimeout{60};
 inline constexpr Seconds kMaxFetchTimeout{10 * 60};
+inline constexpr Seconds kDefaultConnectTimeout{15};
+inline constexpr Seconds kDefaultLowSpeedTime{30};
+inline constexpr long kDefaultMaxConcurrent = 32;
+inline constexpr long kMaxMaxConcurrent = 1000;
+inline constexpr long kDefaultMaxPerHost = 4;
+inline constexpr Seconds kDefaultMaxInterval{6 * 60 * 60};
 inline constexpr Seconds kDefaultWebhookTimeout{10};
 inline constexpr Seconds kDefaultSmtpTimeout{30};
 inline constexpr Seconds kMaxNotifierTimeout{5 * 60};
@@ -94,7 +100,17 @@ struct Notifier {
 struct FetchSettings {
   std::string user_agent;  // Empty: "newswatch/<version>".
   long max_body_bytes = kDefaultMaxBodyBytes;
-  Seconds timeout = kDefaultFetchTimeout;
+  Seconds timeout = kDefaultFetchTimeout;  // A whole fetch, redirects included.
+  Seconds connect_timeout = kDefaultConnectTimeout;
+  // A transfer slower than 1 KiB/s for this long is abandoned, so a server
+  // that trickles bytes cannot hold a slot for the whole timeout.
+  Seconds low_speed_time = kDefaultLowSpeedTime;
+  long max_concurrent = kDefaultMaxConcurrent;  // Transfers in flight.
+  long max_per_host = kDefaultMaxPerHost;       // ... to one host.
+  // The ceiling on what a feed (<ttl>, sy:updatePeriod) or server
+  // (Cache-Control max-age, Expires) may ask: they can lengthen a feed's
+  // interval up to this, never shorten it. The feed's interval is the floor.
+  Seconds max_interval = kDefaultMaxInterval;
 };
 
 struct Config {

@@ -391,6 +391,27 @@ class ConfigBuilder {
         config_.fetch.timeout = *timeout;
       }
     }
+    if (auto timeout = reader.Duration("connect_timeout")) {
+      config_.fetch.connect_timeout = *timeout;
+    }
+    if (auto time = reader.Duration("low_speed_time")) {
+      config_.fetch.low_speed_time = *time;
+    }
+    if (auto count = reader.PositiveInteger("max_concurrent")) {
+      if (*count > kMaxMaxConcurrent) {
+        diag_.Add(reader.SourceOf("max_concurrent"),
+                  reader.KeyPath("max_concurrent"),
+                  "must be at most " + std::to_string(kMaxMaxConcurrent));
+      } else {
+        config_.fetch.max_concurrent = *count;
+      }
+    }
+    if (auto count = reader.PositiveInteger("max_per_host")) {
+      config_.fetch.max_per_host = *count;
+    }
+    if (auto ceiling = reader.Duration("max_interval")) {
+      config_.fetch.max_interval = *ceiling;
+    }
     reader.RejectUnknownKeys();
   }
 

@@ -19,6 +19,7 @@ Commands:
   run [--once]            run the daemon (--once: poll every feed now, exit)
   search QUERY            search the archive
   alerts                  show the alerts recorded so far
+  feeds [--json]          show each feed's polling state
   check-config            validate the config and print every problem
 
 Options:
@@ -39,6 +40,7 @@ int RunCli(const std::vector<std::string>& args, const std::string& config_env,
       {"run", RunCommand},
       {"search", SearchCommand},
       {"alerts", AlertsCommand},
+      {"feeds", FeedsCommand},
       {"check-config", CheckConfigCommand}};
 
   std::string config_path =

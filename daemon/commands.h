@@ -37,6 +37,8 @@ int SearchCommand(const CommandContext& context,
                   const std::vector<std::string>& args);
 int AlertsCommand(const CommandContext& context,
                   const std::vector<std::string>& args);
+int FeedsCommand(const CommandContext& context,
+                 const std::vector<std::string>& args);
 int CheckConfigCommand(const CommandContext& context,
                        const std::vector<std::string>& args);
 

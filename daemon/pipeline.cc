@@ -8,12 +8,11 @@
 
 namespace newswatch::daemon {
 
-Pipeline::Pipeline(const config::Config& config, Fetcher& fetcher,
-                   indexer::Index& index, const indexer::Matcher& matcher,
-                   alerts::AlertStore& store, std::ostream& log, Clock clock,
+Pipeline::Pipeline(const config::Config& config, indexer::Index& index,
+                   const indexer::Matcher& matcher, alerts::AlertStore& store,
+                   std::ostream& log, Clock clock,
                    std::function<void()> on_deliveries)
     : config_(config),
-      fetcher_(fetcher),
       index_(index),
       matcher_(matcher),
       store_(store),
@@ -36,49 +35,72 @@ config::Status Pipeline::Recover() {
   config::Result<std::vector<long long>> batches = store_.UnmatchedBatches();
   if (!batches.ok()) return batches.error();
   for (long long batch_id : batches.value()) {
-    config::Result<size_t> recorded = MatchAndRecord(batch_id);
+    config::Result<std::vector<alerts::Alert>> recorded =
+        MatchAndRecord(batch_id);
     if (!recorded.ok()) return recorded.error();
     log_ << "recovered batch " << batch_id << " left unmatched by the last "
-         << "run: " << recorded.value() << " alert(s)" << std::endl;
+         << "run: " << recorded.value().size() << " alert(s)" << std::endl;
   }
   return config::Ok{};
 }
 
-config::Result<PollOutcome> Pipeline::PollFeed(const config::Feed& feed) {
-  config::Result<FetchResult> fetched = fetcher_.Fetch(feed.url);
-  if (!fetched.ok()) return fetched.error();
-
+config::Result<std::vector<IngestOutcome>> Pipeline::Ingest(
+    const std::vector<FetchedFeed>& feeds) {
   const std::int64_t now = clock_();
-  config::Result<indexer::ParsedFeed> parsed =
-      indexer::ParseFeed(fetched.value().body, {feed.url, feed.name}, now);
-  if (!parsed.ok()) return parsed.error();
-  for (const std::string& warning : parsed.value().warnings) {
-    log_ << "feed \"" << config::OneLine(feed.name)
-         << "\": " << config::OneLine(warning) << std::endl;
+  std::vector<IngestOutcome> outcomes(feeds.size());
+  std::vector<indexer::Article> articles;
+  std::map<std::string, size_t> feed_of_url;  // Configured URL -> position.
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    const config::Feed& feed = *feeds[i].feed;
+    feed_of_url[feed.url] = i;
+    config::Result<indexer::ParsedFeed> parsed =
+        indexer::ParseFeed(feeds[i].body, {feed.url, feed.name}, now);
+    if (!parsed.ok()) {
+      outcomes[i].error = parsed.error();
+      continue;
+    }
+    for (const std::string& warning : parsed.value().warnings) {
+      log_ << "feed \"" << config::OneLine(feed.name)
+           << "\": " << config::OneLine(warning) << std::endl;
+    }
+    outcomes[i].articles = parsed.value().articles.size();
+    outcomes[i].refresh_seconds = parsed.value().refresh_seconds;
+    for (indexer::Article& article : parsed.value().articles) {
+      articles.push_back(std::move(article));
+    }
   }
 
-  PollOutcome outcome;
-  outcome.articles = parsed.value().articles.size();
   config::Result<std::vector<indexer::Article>> fresh =
-      index_.SelectNewOrChanged(std::move(parsed.value().articles));
+      index_.SelectNewOrChanged(std::move(articles));
   if (!fresh.ok()) return fresh.error();
-  outcome.new_articles = fresh.value().size();
-  if (fresh.value().empty()) return outcome;
+  if (fresh.value().empty()) return outcomes;
+  for (const indexer::Article& article : fresh.value()) {
+    auto feed = feed_of_url.find(article.feed_url);
+    if (feed != feed_of_url.end()) ++outcomes[feed->second].new_articles;
+  }
 
   // The crash invariant: the batch row exists before the index is written,
   // and is marked matched only in the transaction that records its alerts.
   // A crash in between leaves an unmatched batch that Recover() finishes.
-  config::Result<long long> batch_id = store_.BeginBatch(feed.url, now);
+  const std::string label = feeds.size() == 1
+                                ? feeds.front().feed->url
+                                : std::to_string(feeds.size()) + " feeds";
+  config::Result<long long> batch_id = store_.BeginBatch(label, now);
   if (!batch_id.ok()) return batch_id.error();
   config::Status written = index_.WriteBatch(batch_id.value(), fresh.value());
   if (!written.ok()) return written.error();
-  config::Result<size_t> recorded = MatchAndRecord(batch_id.value());
+  config::Result<std::vector<alerts::Alert>> recorded =
+      MatchAndRecord(batch_id.value());
   if (!recorded.ok()) return recorded.error();
-  outcome.alerts = recorded.value();
-  return outcome;
+  for (const alerts::Alert& alert : recorded.value()) {
+    auto feed = feed_of_url.find(alert.content.feed_url);
+    if (feed != feed_of_url.end()) ++outcomes[feed->second].alerts;
+  }
+  return outcomes;
 }
 
-config::Result<size_t> Pipeline::MatchAndRecord(long long batch_id) {
+config::Result<std::vector<alerts::Alert>> Pipeline::MatchAndRecord(
+    long long batch_id) {
   config::Result<std::vector<indexer::SearchMatch>> matches =
       matcher_.MatchBatch(index_, batch_id);
   if (!matches.ok()) {
@@ -116,7 +138,7 @@ config::Result<size_t> Pipeline::MatchAndRecord(long long batch_id) {
       recorded.value().begin(), recorded.value().end(),
       [](const alerts::Alert& alert) { return !alert.deliveries.empty(); });
   if (any_delivery && on_deliveries_) on_deliveries_();
-  return recorded.value().size();
+  return std::move(recorded.value());
 }
 
 }  // namespace newswatch::daemon

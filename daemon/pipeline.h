@@ -1,27 +1,37 @@
-// Pipeline: the path of one feed's articles, fetch -> parse -> index ->
-// match -> record -> deliver, wired from the objects main builds.
+// Pipeline: the path of fetched feeds' articles, parse -> index -> match ->
+// record (-> the delivery thread), wired from the objects main builds.
 #ifndef NEWSWATCH_DAEMON_PIPELINE_H_
 #define NEWSWATCH_DAEMON_PIPELINE_H_
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include "alerts/alert_store.h"
 #include "config/config.h"
 #include "config/error.h"
-#include "daemon/fetcher.h"
 #include "indexer/index.h"
 #include "indexer/matcher.h"
 
 namespace newswatch::daemon {
 
-struct PollOutcome {
+// One feed's body, fetched and ready to ingest.
+struct FetchedFeed {
+  const config::Feed* feed = nullptr;
+  std::string body;
+};
+
+struct IngestOutcome {
+  // Set when the body is not a feed (kPermanent): nothing of it was kept.
+  std::optional<config::Error> error;
   size_t articles = 0;      // In the feed.
   size_t new_articles = 0;  // New or changed, so indexed and matched.
   size_t alerts = 0;        // Newly recorded.
+  // How often the feed says it changes (ParsedFeed::refresh_seconds).
+  std::int64_t refresh_seconds = 0;
 };
 
 class Pipeline {
@@ -31,9 +41,9 @@ class Pipeline {
   // All references must outlive the pipeline. `log` receives one line per
   // feed poll and per problem. `on_deliveries` is called after alerts with
   // deliveries were recorded (the delivery thread's Wake); may be empty.
-  Pipeline(const config::Config& config, Fetcher& fetcher,
-           indexer::Index& index, const indexer::Matcher& matcher,
-           alerts::AlertStore& store, std::ostream& log, Clock clock,
+  Pipeline(const config::Config& config, indexer::Index& index,
+           const indexer::Matcher& matcher, alerts::AlertStore& store,
+           std::ostream& log, Clock clock,
            std::function<void()> on_deliveries = {});
 
   // Keeps new batch ids above every id the index already carries, in case
@@ -45,17 +55,20 @@ class Pipeline {
   // run stopped (the crash invariant). Pairs already recorded are no-ops.
   config::Status Recover();
 
-  // Polls one feed through the whole path. A feed that fails is reported in
-  // the error (kTransient/kPermanent); kFatal means the stores failed and the
-  // daemon must stop.
-  config::Result<PollOutcome> PollFeed(const config::Feed& feed);
+  // Parses each body, then indexes, matches and records the new articles
+  // of them all as one batch: one index commit and one alert transaction
+  // for many feeds. One outcome per feed, in order; a body that is not a
+  // feed fails alone. An error result (kFatal) means the stores failed and
+  // the daemon must stop.
+  config::Result<std::vector<IngestOutcome>> Ingest(
+      const std::vector<FetchedFeed>& feeds);
 
  private:
-  // Matches batch `batch_id` and records its alerts and deliveries.
-  config::Result<size_t> MatchAndRecord(long long batch_id);
+  // Matches batch `batch_id` and records its alerts and deliveries; returns
+  // the alerts newly recorded.
+  config::Result<std::vector<alerts::Alert>> MatchAndRecord(long long batch_id);
 
   const config::Config& config_;
-  Fetcher& fetcher_;
   indexer::Index& index_;
   const indexer::Matcher& matcher_;
   alerts::AlertStore& store_;

@@ -18,9 +18,10 @@
 #include "daemon/commands.h"
 #include "daemon/data_paths.h"
 #include "daemon/delivery_thread.h"
-#include "daemon/fetcher.h"
+#include "daemon/feed_poller.h"
+#include "daemon/feed_polling.h"
+#include "daemon/feed_state_store.h"
 #include "daemon/pipeline.h"
-#include "daemon/scheduler.h"
 #include "daemon/shutdown_signals.h"
 #include "indexer/index.h"
 #include "indexer/matcher.h"
@@ -31,34 +32,22 @@ namespace {
 
 constexpr char kHelp[] = R"(usage: newswatch [--config PATH] run [--once]
 
-Runs the daemon: polls every feed on its interval, indexes new articles,
-runs the saved searches against them, records each alert once and delivers
-it. Stops cleanly on SIGTERM or SIGINT after finishing the feed in hand.
+Runs the daemon: polls every feed on its schedule (many at once, with
+conditional GET and backoff), indexes new articles, runs the saved searches
+against them, records each alert once and delivers it. Stops cleanly on
+SIGTERM or SIGINT after finishing the batch in hand.
 
-  --once   poll every feed now, ignoring schedules; index, match, record and
-           deliver; then exit 0
+  --once   poll every feed now (backoff and schedules ignored; feeds that
+           answered 410 Gone skipped); index, match, record and deliver;
+           then exit 0
 )";
 
-// The longest the daemon sleeps before looking for unmatched batches again
-// (left by a transient store error).
-constexpr std::int64_t kMaxSleepSeconds = 30;
-
-// One feed poll, logged as one line. Returns false when the error is fatal.
-bool PollAndLog(Pipeline& pipeline, const config::Feed& feed,
-                std::ostream& log) {
-  config::Result<PollOutcome> outcome = pipeline.PollFeed(feed);
-  if (!outcome.ok()) {
-    const config::Error& error = outcome.error();
-    log << "feed \"" << config::OneLine(feed.name)
-        << "\": " << config::OneLine(error.ToString()) << std::endl;
-    return error.kind != config::ErrorKind::kFatal;
-  }
-  log << "feed \"" << config::OneLine(feed.name)
-      << "\": " << outcome.value().articles << " article(s), "
-      << outcome.value().new_articles << " new, " << outcome.value().alerts
-      << " alert(s)" << std::endl;
-  return true;
-}
+// The longest the daemon goes without looking for unmatched batches (left by
+// a transient store error), and so the longest it sleeps.
+constexpr std::int64_t kSettleSeconds = 30;
+// How long one wait for poll responses lasts, so a stop request is seen
+// promptly while transfers are in flight.
+constexpr std::chrono::milliseconds kResponseWait{500};
 
 // Matches the batches left unmatched (by a crash before this start, or by a
 // transient store error during this run). Returns false on a fatal error.
@@ -78,6 +67,28 @@ bool StartPipeline(Pipeline& pipeline, std::ostream& log) {
     return false;
   }
   return Settle(pipeline, log);
+}
+
+// StartPipeline, then the feeds' states; logs the start-up line.
+bool StartPolling(const config::Config& config, Pipeline& pipeline,
+                  FeedPolling& polling, std::ostream& log) {
+  if (!StartPipeline(pipeline, log)) return false;
+  if (config::Status loaded = polling.Load(); !loaded.ok()) {
+    log << "newswatch: " << loaded.error().ToString() << std::endl;
+    return false;
+  }
+  const size_t gone = static_cast<size_t>(
+      std::count_if(polling.states().begin(), polling.states().end(),
+                    [](const FeedState& state) {
+                      return state.health == FeedHealth::kGone;
+                    }));
+  log << "newswatch " << NEWSWATCH_VERSION << ": " << config.feeds.size()
+      << " feed(s)";
+  if (gone > 0) log << " (" << gone << " gone, not polled)";
+  log << ", " << config.searches.size() << " search(es), "
+      << config.notifiers.size() << " notifier(s), data in "
+      << config.data_dir.string() << std::endl;
+  return true;
 }
 
 std::string UserAgent(const config::Config& config) {
@@ -108,21 +119,41 @@ std::map<std::string, std::unique_ptr<alerts::Notifier>> MakeNotifiers(
   return notifiers;
 }
 
-int RunDaemonLoop(const config::Config& config, Pipeline& pipeline,
+// Handles poll responses until none is in flight or a stop is requested.
+// False on a fatal error.
+bool DrainResponses(FeedPolling& polling, ShutdownSignals& signals,
+                    std::ostream& log) {
+  while (polling.InFlight() > 0 && !signals.Requested()) {
+    config::Status handled = polling.HandleResponses(kResponseWait);
+    if (!handled.ok()) {
+      log << "newswatch: " << handled.error().ToString() << std::endl;
+      return false;
+    }
+  }
+  return true;
+}
+
+int RunDaemonLoop(FeedPolling& polling, Pipeline& pipeline,
                   ShutdownSignals& signals, const std::atomic<bool>& failed,
                   std::ostream& log) {
-  Scheduler scheduler(config.feeds, config::UnixNow());
+  std::int64_t last_settle = config::UnixNow();
   while (!signals.Requested() && !failed) {
-    const std::int64_t now = config::UnixNow();
-    for (size_t feed : scheduler.Due(now)) {
-      if (signals.Requested()) break;
-      if (!PollAndLog(pipeline, config.feeds[feed], log)) return kExitFailure;
-      scheduler.Polled(feed, config::UnixNow());
+    polling.SubmitDue();
+    if (polling.InFlight() > 0) {
+      config::Status handled = polling.HandleResponses(kResponseWait);
+      if (!handled.ok()) {
+        log << "newswatch: " << handled.error().ToString() << std::endl;
+        return kExitFailure;
+      }
     }
-    if (signals.Requested()) break;
-    if (!Settle(pipeline, log)) return kExitFailure;
+    const std::int64_t now = config::UnixNow();
+    if (now - last_settle >= kSettleSeconds || polling.InFlight() == 0) {
+      if (!Settle(pipeline, log)) return kExitFailure;
+      last_settle = now;
+    }
+    if (polling.InFlight() > 0) continue;
     const std::int64_t sleep_seconds = std::clamp<std::int64_t>(
-        scheduler.NextDue() - config::UnixNow(), 0, kMaxSleepSeconds);
+        polling.NextDue() - config::UnixNow(), 0, kSettleSeconds);
     if (signals.WaitFor(std::chrono::seconds(sleep_seconds))) break;
   }
   if (failed) return kExitFailure;
@@ -175,23 +206,25 @@ int RunCommand(const CommandContext& context,
     log << "newswatch: " << matcher.error().ToString() << "\n";
     return kExitUsage;
   }
-  // A shutdown signal aborts a fetch in flight, so a slow server cannot hold
-  // up a stop for the whole fetch timeout.
-  Fetcher fetcher(config.fetch, [&signals] { return signals.Requested(); });
-  log << "newswatch " << NEWSWATCH_VERSION << ": " << config.feeds.size()
-      << " feed(s), " << config.searches.size() << " search(es), "
-      << config.notifiers.size() << " notifier(s), data in "
-      << config.data_dir.string() << std::endl;
+  auto feed_states = FeedStateStore::Open(DatabaseFile(config.data_dir));
+  if (!feed_states.ok()) {
+    log << "newswatch: " << feed_states.error().ToString() << "\n";
+    return kExitFailure;
+  }
+  // Transfers run on the poller's thread; on the way out its destructor
+  // abandons those in flight, so a slow server cannot hold up a stop.
+  FeedPoller poller(config.fetch);
 
   if (parsed.value().Has("--once")) {
-    // Everything on this thread: poll, then deliver what is due, then exit.
-    Pipeline pipeline(config, fetcher, *index.value(), matcher.value(),
-                      *store.value(), log, config::UnixNow);
-    if (!StartPipeline(pipeline, log)) return kExitFailure;
-    for (const config::Feed& feed : config.feeds) {
-      if (signals.Requested()) break;
-      if (!PollAndLog(pipeline, feed, log)) return kExitFailure;
-    }
+    // Poll every feed, then deliver what is due, then exit.
+    Pipeline pipeline(config, *index.value(), matcher.value(), *store.value(),
+                      log, config::UnixNow);
+    FeedPolling polling(config, poller, pipeline, *feed_states.value(), log,
+                        config::UnixNow);
+    if (!StartPolling(config, pipeline, polling, log)) return kExitFailure;
+    polling.SubmitDue(/*every_feed=*/true);
+    if (!DrainResponses(polling, signals, log)) return kExitFailure;
+    poller.Stop();
     auto notifiers = MakeNotifiers(config, log);
     alerts::DeliveryWorker delivery(*store.value(), notifiers, log,
                                     alerts::RetryPolicy(), config::UnixNow);
@@ -213,12 +246,14 @@ int RunCommand(const CommandContext& context,
                             delivery_failed = true;
                             kill(getpid(), SIGTERM);
                           });
-  Pipeline pipeline(config, fetcher, *index.value(), matcher.value(),
-                    *store.value(), log, config::UnixNow,
-                    [&delivery] { delivery.Wake(); });
-  if (!StartPipeline(pipeline, log)) return kExitFailure;
+  Pipeline pipeline(config, *index.value(), matcher.value(), *store.value(),
+                    log, config::UnixNow, [&delivery] { delivery.Wake(); });
+  FeedPolling polling(config, poller, pipeline, *feed_states.value(), log,
+                      config::UnixNow);
+  if (!StartPolling(config, pipeline, polling, log)) return kExitFailure;
   const int status =
-      RunDaemonLoop(config, pipeline, signals, delivery_failed, log);
+      RunDaemonLoop(polling, pipeline, signals, delivery_failed, log);
+  poller.Stop();
   delivery.Stop();  // Finishes the message in flight.
   return status;
 }

@@ -1,5 +1,6 @@
 #include "indexer/feed_parser.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <pugixml.hpp>
@@ -32,6 +33,8 @@ constexpr std::string_view kRdfNs =
 constexpr std::string_view kDcNs = "http://purl.org/dc/elements/1.1/";
 constexpr std::string_view kContentNs =
     "http://purl.org/rss/1.0/modules/content/";
+constexpr std::string_view kSyndicationNs =
+    "http://purl.org/rss/1.0/modules/syndication/";
 
 // ---------------------------------------------------------------------------
 // Small text helpers.
@@ -122,6 +125,7 @@ std::string_view NamespaceOf(pugi::xml_node node, std::string_view prefix) {
   if (prefix == "content") return kContentNs;
   if (prefix == "atom") return kAtomNs;
   if (prefix == "rdf") return kRdfNs;
+  if (prefix == "sy") return kSyndicationNs;
   return prefix;  // Undeclared and unknown: matches only itself.
 }
 
@@ -604,6 +608,56 @@ std::string FeedTitle(const FeedContext& context) {
   return title ? TextOfMaybeHtml(title) : "";
 }
 
+// A whole number in `text` (surrounding spaces allowed), if it is one and at
+// most `max`.
+std::optional<std::int64_t> SmallNumber(std::string_view text,
+                                        std::int64_t max) {
+  text = TrimAscii(text);
+  if (text.empty() || text.size() > 9) return std::nullopt;
+  std::int64_t number = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    number = number * 10 + (c - '0');
+  }
+  if (number > max) return std::nullopt;
+  return number;
+}
+
+// How often the feed says it changes: RSS 2.0's <ttl> (minutes), else the
+// syndication module's sy:updatePeriod divided by sy:updateFrequency; 0
+// when it says nothing usable.
+std::int64_t RefreshSeconds(const FeedContext& context) {
+  if (context.format == Format::kAtom) return 0;
+  const pugi::xml_node channel =
+      FirstChild(context.root, context.core_ns, "channel");
+  constexpr std::int64_t kYear = 366 * 24 * 60 * 60;
+  if (const pugi::xml_node ttl = FirstChild(channel, context.core_ns, "ttl")) {
+    if (auto minutes = SmallNumber(ttl.text().get(), kYear / 60)) {
+      return *minutes * 60;
+    }
+  }
+  const pugi::xml_node period =
+      FirstChild(channel, kSyndicationNs, "updatePeriod");
+  if (!period) return 0;
+  static const std::pair<std::string_view, std::int64_t> kPeriods[] = {
+      {"hourly", 60 * 60},
+      {"daily", 24 * 60 * 60},
+      {"weekly", 7 * 24 * 60 * 60},
+      {"monthly", 30 * 24 * 60 * 60},
+      {"yearly", 365 * 24 * 60 * 60}};
+  const std::string name = LowerAscii(TrimAscii(period.text().get()));
+  for (const auto& [period_name, seconds] : kPeriods) {
+    if (name != period_name) continue;
+    std::int64_t frequency = 1;
+    if (const pugi::xml_node times =
+            FirstChild(channel, kSyndicationNs, "updateFrequency")) {
+      frequency = SmallNumber(times.text().get(), seconds).value_or(1);
+    }
+    return seconds / std::max<std::int64_t>(1, frequency);
+  }
+  return 0;
+}
+
 // Whether `item`'s end tag lies before `offset` in `xml`, the text pugixml
 // parsed. pugixml keeps whatever it built before an error, so the last item
 // of a broken document may be cut short; this tells a whole one from that.
@@ -673,6 +727,7 @@ config::Result<ParsedFeed> ParseFeed(std::string_view body,
   }
 
   feed.title = FeedTitle(context);
+  feed.refresh_seconds = RefreshSeconds(context);
   TruncateUtf8(&feed.title, limits.max_title_bytes);
   ArticleCollector collector(&feed);
   for (size_t k = 0; k < items.size(); ++k) {

@@ -21,6 +21,9 @@ struct FeedSource {
 struct ParsedFeed {
   std::string title;  // The feed's own title, may be empty.
   std::vector<Article> articles;
+  // How often the feed says it changes, from RSS <ttl> or the syndication
+  // module's sy:updatePeriod / sy:updateFrequency; 0 when it does not say.
+  std::int64_t refresh_seconds = 0;
   // Problems that did not stop parsing (a document broken half-way keeps the
   // articles before the break), for the log.
   std::vector<std::string> warnings;

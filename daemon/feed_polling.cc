@@ -1,0 +1,227 @@
+#include "daemon/feed_polling.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "alerts/retry_after.h"
+#include "config/text.h"
+#include "config/time_format.h"
+#include "daemon/poll_schedule.h"
+
+namespace newswatch::daemon {
+namespace {
+
+bool IsSuccess(const PollResponse& response) {
+  // 0: a file: URL, which has no status.
+  return response.http_status == 0 ||
+         (response.http_status >= 200 && response.http_status <= 299);
+}
+
+}  // namespace
+
+FeedPolling::FeedPolling(const config::Config& config, FeedPoller& poller,
+                         Pipeline& pipeline, FeedStateStore& store,
+                         std::ostream& log, Clock clock, std::uint32_t seed)
+    : config_(config),
+      poller_(poller),
+      pipeline_(pipeline),
+      store_(store),
+      log_(log),
+      clock_(std::move(clock)),
+      random_(seed),
+      in_flight_(config.feeds.size(), false) {}
+
+config::Status FeedPolling::Load() {
+  std::vector<std::string> urls;
+  urls.reserve(config_.feeds.size());
+  for (const config::Feed& feed : config_.feeds) urls.push_back(feed.url);
+  config::Result<std::vector<FeedState>> loaded = store_.Load(urls);
+  if (!loaded.ok()) return loaded.error();
+  states_ = std::move(loaded.value());
+  return config::Ok{};
+}
+
+std::string FeedPolling::Name(size_t feed) const {
+  return "feed \"" + config::OneLine(config_.feeds[feed].name) + "\"";
+}
+
+void FeedPolling::SubmitDue(bool every_feed) {
+  const std::int64_t now = clock_();
+  std::vector<PollRequest> requests;
+  for (size_t i = 0; i < states_.size(); ++i) {
+    const FeedState& state = states_[i];
+    if (in_flight_[i] || state.health == FeedHealth::kGone) continue;
+    if (!every_feed && state.next_poll > now) continue;
+    PollRequest request;
+    request.feed = i;
+    request.url = state.effective_url;
+    request.etag = state.etag;
+    request.last_modified = state.last_modified;
+    // Only the configured URL is the operator's word on where to connect;
+    // a URL a redirect led to keeps what was learnt when it was followed.
+    request.trust_first_hop = state.effective_url == state.url;
+    request.allow_restricted = state.allow_restricted;
+    requests.push_back(std::move(request));
+    in_flight_[i] = true;
+    ++in_flight_count_;
+  }
+  if (!requests.empty()) poller_.Submit(std::move(requests));
+}
+
+std::int64_t FeedPolling::NextDue() const {
+  std::int64_t next = std::numeric_limits<std::int64_t>::max();
+  for (size_t i = 0; i < states_.size(); ++i) {
+    if (in_flight_[i] || states_[i].health == FeedHealth::kGone) continue;
+    next = std::min(next, states_[i].next_poll);
+  }
+  return next;
+}
+
+config::Status FeedPolling::HandleResponses(std::chrono::milliseconds wait) {
+  std::vector<PollResponse> responses = poller_.Take(wait);
+  if (responses.empty()) return config::Ok{};
+  const std::int64_t now = clock_();
+  std::vector<size_t> changed;
+  std::vector<const PollResponse*> to_ingest;
+  for (const PollResponse& response : responses) {
+    const size_t feed = response.feed;
+    if (feed >= states_.size() || !in_flight_[feed]) continue;
+    in_flight_[feed] = false;
+    --in_flight_count_;
+    states_[feed].last_poll = now;
+    changed.push_back(feed);
+    if (!ApplyWithoutBody(feed, response, now)) to_ingest.push_back(&response);
+  }
+
+  // Bodies are ingested in batches: one index commit and one alert
+  // transaction for up to kMaxFeedsPerBatch feeds.
+  for (size_t start = 0; start < to_ingest.size(); start += kMaxFeedsPerBatch) {
+    const size_t end = std::min(to_ingest.size(), start + kMaxFeedsPerBatch);
+    std::vector<FetchedFeed> batch;
+    for (size_t k = start; k < end; ++k) {
+      batch.push_back({&config_.feeds[to_ingest[k]->feed], to_ingest[k]->body});
+    }
+    config::Result<std::vector<IngestOutcome>> outcomes =
+        pipeline_.Ingest(batch);
+    if (!outcomes.ok()) {
+      config::Error error = outcomes.error();
+      error.kind = config::ErrorKind::kFatal;
+      return error;
+    }
+    for (size_t k = start; k < end; ++k) {
+      const PollResponse& response = *to_ingest[k];
+      const IngestOutcome& outcome = outcomes.value()[k - start];
+      if (outcome.error) {
+        RecordError(response.feed, response, outcome.error->what, now);
+        continue;
+      }
+      states_[response.feed].articles_seen +=
+          static_cast<long long>(outcome.new_articles);
+      RecordSuccess(response.feed, response, outcome.refresh_seconds, now);
+      log_ << Name(response.feed) << ": " << outcome.articles << " article(s), "
+           << outcome.new_articles << " new, " << outcome.alerts << " alert(s)"
+           << std::endl;
+    }
+  }
+
+  // After the articles are safe: a crash before this re-polls without the
+  // new validators and finds the articles already indexed.
+  std::vector<FeedState> to_save;
+  to_save.reserve(changed.size());
+  for (size_t feed : changed) to_save.push_back(states_[feed]);
+  config::Status saved = store_.Save(to_save);
+  if (!saved.ok()) {
+    config::Error error = saved.error();
+    error.kind = config::ErrorKind::kFatal;
+    return error;
+  }
+  return config::Ok{};
+}
+
+bool FeedPolling::ApplyWithoutBody(size_t feed, const PollResponse& response,
+                                   std::int64_t now) {
+  FeedState& state = states_[feed];
+  if (response.error) {
+    RecordError(feed, response, response.error->what, now);
+    return true;
+  }
+  if (IsSuccess(response)) return false;  // The body goes to the pipeline.
+  const long status = response.http_status;
+  if (status == 304) {
+    RecordSuccess(feed, response, state.feed_refresh_seconds, now);
+    log_ << Name(feed) << ": not modified" << std::endl;
+    return true;
+  }
+  if (status == 410) {
+    state.health = FeedHealth::kGone;
+    state.http_status = status;
+    state.last_error = "HTTP status 410 (Gone) at " + response.final_url;
+    state.next_poll = 0;
+    log_ << Name(feed) << ": " << response.final_url
+         << " answered 410 Gone; no longer polled (change the feed's URL in "
+            "the config to poll it again)"
+         << std::endl;
+    return true;
+  }
+  RecordError(feed, response, "HTTP status " + std::to_string(status), now);
+  return true;
+}
+
+void FeedPolling::RecordSuccess(size_t feed, const PollResponse& response,
+                                std::int64_t refresh_seconds,
+                                std::int64_t now) {
+  FeedState& state = states_[feed];
+  // A permanent redirect re-points the feed, but only once the new home
+  // answered with a feed: a chain that ends in an error proves nothing.
+  if (!response.permanent_url.empty() &&
+      response.permanent_url != state.effective_url) {
+    if (state.effective_url == state.url) {
+      state.allow_restricted = response.first_hop_restricted;
+    }
+    state.effective_url = response.permanent_url;
+    log_ << Name(feed) << ": moved permanently to "
+         << config::OneLine(response.permanent_url)
+         << "; polling there from now on" << std::endl;
+  }
+  // Validators belong to the URL that sent them; a 304 may leave them out.
+  if (response.http_status != 304 || !response.etag.empty()) {
+    state.etag = response.etag;
+  }
+  if (response.http_status != 304 || !response.last_modified.empty()) {
+    state.last_modified = response.last_modified;
+  }
+  state.health = FeedHealth::kOk;
+  state.http_status = response.http_status;
+  state.last_error.clear();
+  state.consecutive_errors = 0;
+  state.last_success = now;
+  state.feed_refresh_seconds = refresh_seconds;
+  FreshnessHints hints;
+  hints.feed_refresh_seconds = refresh_seconds;
+  hints.max_age = ParseMaxAge(response.cache_control);
+  hints.expires_at = ParseExpires(response.expires);
+  state.next_poll = NextPollAfterSuccess(config_.feeds[feed], config_.fetch,
+                                         hints, now, random_);
+}
+
+void FeedPolling::RecordError(size_t feed, const PollResponse& response,
+                              const std::string& what, std::int64_t now) {
+  FeedState& state = states_[feed];
+  state.health = FeedHealth::kError;
+  state.http_status = response.http_status;
+  state.last_error = config::OneLine(what);
+  ++state.consecutive_errors;
+  std::optional<std::int64_t> retry_after;
+  if (response.http_status == 429 || response.http_status == 503) {
+    retry_after = alerts::ParseRetryAfter(response.retry_after, now);
+  }
+  state.next_poll = NextPollAfterError(
+      config_.feeds[feed], state.consecutive_errors, retry_after, now, random_);
+  log_ << Name(feed) << ": " << config::OneLine(response.url) << ": "
+       << state.last_error << "; next try "
+       << config::FormatRfc3339(state.next_poll)
+       << (retry_after ? " (as Retry-After asks)" : "") << ", "
+       << state.consecutive_errors << " error(s) in a row" << std::endl;
+}
+
+}  // namespace newswatch::daemon

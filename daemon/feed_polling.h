@@ -1,0 +1,89 @@
+// FeedPolling: the daemon's polling, between the feed states kept in the
+// database and the pipeline. It decides which feeds are due, asks the
+// FeedPoller for them, and turns each response into the feed's new state and
+// next poll: 200 -> ingest; 304 -> nothing to do; 410 -> gone; 429/503 ->
+// wait as Retry-After says; errors -> back off; 301/308 -> poll the new URL
+// from now on.
+//
+// Single-threaded: the owner's thread calls everything (the poller's own
+// thread does the transfers).
+#ifndef NEWSWATCH_DAEMON_FEED_POLLING_H_
+#define NEWSWATCH_DAEMON_FEED_POLLING_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <random>
+#include <vector>
+
+#include "config/config.h"
+#include "config/error.h"
+#include "daemon/feed_poller.h"
+#include "daemon/feed_state.h"
+#include "daemon/feed_state_store.h"
+#include "daemon/pipeline.h"
+
+namespace newswatch::daemon {
+
+// Feeds ingested together at most, as one index batch.
+inline constexpr size_t kMaxFeedsPerBatch = 64;
+
+class FeedPolling {
+ public:
+  using Clock = std::function<std::int64_t()>;  // Unix seconds.
+
+  // All references must outlive this object. `log` gets one line per poll
+  // and per change of a feed's fortunes (moved, gone).
+  FeedPolling(const config::Config& config, FeedPoller& poller,
+              Pipeline& pipeline, FeedStateStore& store, std::ostream& log,
+              Clock clock, std::uint32_t seed = std::random_device{}());
+
+  // Reads every configured feed's state; feeds never polled are due now.
+  // Once, before anything else. kFatal when the database fails.
+  config::Status Load();
+
+  // Hands the poller every feed due now that is not gone and not already in
+  // flight; with `every_feed`, every feed not gone, due or not (run --once).
+  void SubmitDue(bool every_feed = false);
+
+  // Waits up to `wait` for responses, then handles all that came: ingests
+  // the bodies, updates the feeds' states and schedules, and saves the
+  // states in one transaction. An error (kFatal) means a store failed and
+  // the daemon must stop.
+  config::Status HandleResponses(std::chrono::milliseconds wait);
+
+  // Feeds submitted whose responses were not handled yet.
+  size_t InFlight() const { return in_flight_count_; }
+
+  // The earliest next poll of a feed neither gone nor in flight (Unix
+  // seconds); INT64_MAX when there is none.
+  std::int64_t NextDue() const;
+
+  const std::vector<FeedState>& states() const { return states_; }
+
+ private:
+  // Applies a response that needs no parsing; returns true if it did.
+  bool ApplyWithoutBody(size_t feed, const PollResponse& response,
+                        std::int64_t now);
+  void RecordSuccess(size_t feed, const PollResponse& response,
+                     std::int64_t refresh_seconds, std::int64_t now);
+  void RecordError(size_t feed, const PollResponse& response,
+                   const std::string& what, std::int64_t now);
+  std::string Name(size_t feed) const;
+
+  const config::Config& config_;
+  FeedPoller& poller_;
+  Pipeline& pipeline_;
+  FeedStateStore& store_;
+  std::ostream& log_;
+  Clock clock_;
+  std::mt19937 random_;
+  std::vector<FeedState> states_;  // Parallel to config_.feeds.
+  std::vector<bool> in_flight_;
+  size_t in_flight_count_ = 0;
+};
+
+}  // namespace newswatch::daemon
+
+#endif  // NEWSWATCH_DAEMON_FEED_POLLING_H_
