@@ -432,8 +432,12 @@ void FeedPoller::Impl::SetUpHop(Transfer& transfer) {
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // All curl decodes.
   curl_easy_setopt(curl, CURLOPT_HTTP_VERSION,
                    static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  // Wait for a connection that can multiplex rather than open another.
-  curl_easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+  // Over https, wait for a connection being set up to learn (from ALPN)
+  // whether it multiplexes rather than open another. Never over plain http:
+  // curl would hold the transfer until the busy connection's response came,
+  // so one slow feed would delay the next on its host.
+  curl_easy_setopt(curl, CURLOPT_PIPEWAIT,
+                   StartsWithNoCase(transfer.url, "https://") ? 1L : 0L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
                    static_cast<long>(settings.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
