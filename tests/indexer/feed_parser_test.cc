@@ -408,3 +408,48 @@ TEST_CASE("ParseFeed applies its limits", "[feed_parser]") {
 
 }  // namespace
 }  // namespace newswatch::indexer
+
+namespace newswatch::indexer {
+namespace {
+
+TEST_CASE("ParseFeed reads how often the feed says it changes",
+          "[feed_parser]") {
+  CHECK(MustParse(Rss("<ttl>60</ttl><item><title>A</title></item>"))
+            .refresh_seconds == 3600);
+  CHECK(MustParse(Rss("<ttl> 5 </ttl>")).refresh_seconds == 300);
+  CHECK(MustParse(Rss("<item><title>A</title></item>")).refresh_seconds == 0);
+  CHECK(MustParse(Rss("<ttl>soon</ttl>")).refresh_seconds == 0);
+  CHECK(MustParse(Rss("<ttl>-5</ttl>")).refresh_seconds == 0);
+  CHECK(MustParse(Rss("<ttl>99999999999999</ttl>")).refresh_seconds == 0);
+
+  const std::string rdf = R"(<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns="http://purl.org/rss/1.0/"
+         xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+<channel rdf:about="https://news.example.com/"><title>T</title>
+  <sy:updatePeriod>daily</sy:updatePeriod>
+  <sy:updateFrequency>4</sy:updateFrequency>
+</channel>
+<item rdf:about="https://news.example.com/a"><title>A</title>
+  <link>https://news.example.com/a</link></item>
+</rdf:RDF>)";
+  CHECK(MustParse(rdf).refresh_seconds == 6 * 3600);
+
+  // RSS 2.0 with the syndication module; no frequency means once per period.
+  const std::string hourly =
+      R"(<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+<channel><title>T</title><sy:updatePeriod> Hourly </sy:updatePeriod></channel></rss>)";
+  CHECK(MustParse(hourly).refresh_seconds == 3600);
+  const std::string bogus =
+      R"(<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+<channel><title>T</title><sy:updatePeriod>fortnightly</sy:updatePeriod></channel></rss>)";
+  CHECK(MustParse(bogus).refresh_seconds == 0);
+  // <ttl> wins over the syndication module when both are there.
+  const std::string both =
+      R"(<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+<channel><title>T</title><ttl>30</ttl><sy:updatePeriod>daily</sy:updatePeriod></channel></rss>)";
+  CHECK(MustParse(both).refresh_seconds == 1800);
+}
+
+}  // namespace
+}  // namespace newswatch::indexer
