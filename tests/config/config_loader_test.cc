@@ -53,6 +53,11 @@ TEST_CASE("A full valid config is read into the model", "[config]") {
 user_agent = "test-agent/1"
 max_body_bytes = 2048
 timeout = "45s"
+connect_timeout = "5s"
+low_speed_time = "10s"
+max_concurrent = 100
+max_per_host = 6
+max_interval = "2h"
 
 [[notifier]]
 name = "console"
@@ -111,6 +116,11 @@ query = "anything"
   CHECK(config.fetch.user_agent == "test-agent/1");
   CHECK(config.fetch.max_body_bytes == 2048);
   CHECK(config.fetch.timeout == Seconds(45));
+  CHECK(config.fetch.connect_timeout == Seconds(5));
+  CHECK(config.fetch.low_speed_time == Seconds(10));
+  CHECK(config.fetch.max_concurrent == 100);
+  CHECK(config.fetch.max_per_host == 6);
+  CHECK(config.fetch.max_interval == Seconds(2 * 3600));
 
   REQUIRE(config.feeds.size() == 3);
   CHECK(config.feeds[0].url == "https://example.org/world.rss");
@@ -179,6 +189,11 @@ TEST_CASE("Optional settings take their documented defaults", "[config]") {
   CHECK(config.fetch.user_agent.empty());
   CHECK(config.fetch.max_body_bytes == kDefaultMaxBodyBytes);
   CHECK(config.fetch.timeout == kDefaultFetchTimeout);
+  CHECK(config.fetch.connect_timeout == kDefaultConnectTimeout);
+  CHECK(config.fetch.low_speed_time == kDefaultLowSpeedTime);
+  CHECK(config.fetch.max_concurrent == kDefaultMaxConcurrent);
+  CHECK(config.fetch.max_per_host == kDefaultMaxPerHost);
+  CHECK(config.fetch.max_interval == kDefaultMaxInterval);
   REQUIRE(config.feeds.size() == 1);
   CHECK(config.feeds[0].interval == Seconds(900));
   CHECK(config.feeds[0].name == "https://example.org/feed.xml");
@@ -709,6 +724,17 @@ TEST_CASE("Out-of-range and empty values are refused", "[config]") {
         std::string(kOneFeed) + "[fetch]\ntimeout = \"2h\"\n", file));
     CheckLocated(error, file, 4, "fetch.timeout");
     CHECK_THAT(error.what, Catch::Contains("at most 10m"));
+  }
+  SECTION("too many fetches at once") {
+    const Error error = OnlyError(ParseConfig(
+        std::string(kOneFeed) + "[fetch]\nmax_concurrent = 5000\n", file));
+    CheckLocated(error, file, 4, "fetch.max_concurrent");
+    CHECK_THAT(error.what, Catch::Contains("at most 1000"));
+  }
+  SECTION("no fetches per host") {
+    const Error error = OnlyError(ParseConfig(
+        std::string(kOneFeed) + "[fetch]\nmax_per_host = 0\n", file));
+    CheckLocated(error, file, 4, "fetch.max_per_host");
   }
 }
 
