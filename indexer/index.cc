@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <unordered_set>
 
 #include "indexer/fnv_hash.h"
 #include "indexer/xapian_query.h"
@@ -232,7 +235,11 @@ config::Result<std::vector<Article>> Index::SelectNewOrChanged(
     std::vector<Article> articles) {
   return impl_->WithReopen([&]() -> config::Result<std::vector<Article>> {
     std::vector<Article> selected;
+    // Several feeds are ingested in one batch: of two carrying the same
+    // article, the first keeps it here too.
+    std::unordered_set<std::string> seen;
     for (Article& article : articles) {
+      if (!seen.insert(article.id).second) continue;
       std::optional<Xapian::Document> existing =
           impl_->FindDocument(article.id);
       if (existing) {

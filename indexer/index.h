@@ -54,7 +54,8 @@ class Index {
   // since they were written. A re-poll of an unchanged feed yields nothing,
   // so it costs no indexing and fires no alert. Articles without a feed date
   // keep the date they were first seen. An article already brought by
-  // another feed (same id) stays that feed's.
+  // another feed (same id) stays that feed's; of several with one id in
+  // `articles` (feeds ingested together), the first is kept.
   config::Result<std::vector<Article>> SelectNewOrChanged(
       std::vector<Article> articles);
 

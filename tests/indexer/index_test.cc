@@ -305,6 +305,19 @@ TEST_CASE("SelectNewOrChanged skips articles already indexed unchanged",
   CHECK(ids == Ids{"edited", "new"});
 }
 
+TEST_CASE("SelectNewOrChanged keeps the first of one article two feeds bring",
+          "[index]") {
+  IndexFixture fixture({});
+  Article first = MakeArticle("shared", "Shared", "Body.");
+  first.feed_url = "https://one.example/feed";
+  Article second = MakeArticle("shared", "Shared", "Other body.");
+  second.feed_url = "https://two.example/feed";
+  auto selected = fixture.index().SelectNewOrChanged({first, second});
+  REQUIRE(selected.ok());
+  REQUIRE(selected.value().size() == 1);
+  CHECK(selected.value().front().feed_url == "https://one.example/feed");
+}
+
 TEST_CASE("An undated article keeps its first-seen date and is not re-indexed",
           "[index]") {
   Article undated = MakeArticle("undated", "No date", "Body.");
