@@ -217,10 +217,12 @@ void FeedPolling::RecordError(size_t feed, const PollResponse& response,
   }
   state.next_poll = NextPollAfterError(
       config_.feeds[feed], state.consecutive_errors, retry_after, now, random_);
+  // Whether the server's wait, rather than our backoff, set the time.
+  const bool server_said = retry_after && state.next_poll == *retry_after;
   log_ << Name(feed) << ": " << config::OneLine(response.url) << ": "
        << state.last_error << "; next try "
        << config::FormatRfc3339(state.next_poll)
-       << (retry_after ? " (as Retry-After asks)" : "") << ", "
+       << (server_said ? " (as Retry-After asks)" : "") << ", "
        << state.consecutive_errors << " error(s) in a row" << std::endl;
 }
 
