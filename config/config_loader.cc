@@ -448,18 +448,20 @@ class ConfigBuilder {
     }
     reader.RejectUnknownKeys();
     if (feed.url.empty()) return;
-    for (const Feed& other : config_.feeds) {
-      if (other.url == feed.url) {
-        diag_.Add(reader.SourceOf("url"), reader.KeyPath("url"),
-                  "duplicate feed URL \"" + feed.url + "\"");
-        return;
-      }
-      if (other.name == feed.name) {
-        diag_.Add(reader.SourceOf("name"), reader.KeyPath("name"),
-                  "duplicate feed name \"" + feed.name + "\"");
-        return;
-      }
+    // Sets, not a scan of the feeds so far: configs run to tens of
+    // thousands of feeds.
+    if (feed_urls_.count(feed.url) > 0) {
+      diag_.Add(reader.SourceOf("url"), reader.KeyPath("url"),
+                "duplicate feed URL \"" + feed.url + "\"");
+      return;
     }
+    if (feed_names_.count(feed.name) > 0) {
+      diag_.Add(reader.SourceOf("name"), reader.KeyPath("name"),
+                "duplicate feed name \"" + feed.name + "\"");
+      return;
+    }
+    feed_urls_.insert(feed.url);
+    feed_names_.insert(feed.name);
     config_.feeds.push_back(std::move(feed));
   }
 
@@ -652,6 +654,8 @@ class ConfigBuilder {
   fs::path base_dir_;
   Diagnostics& diag_;
   Config config_;
+  std::set<std::string> feed_urls_;  // Of config_.feeds, for duplicates.
+  std::set<std::string> feed_names_;
 };
 
 }  // namespace

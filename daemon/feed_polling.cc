@@ -78,57 +78,48 @@ std::int64_t FeedPolling::NextDue() const {
 }
 
 config::Status FeedPolling::HandleResponses(std::chrono::milliseconds wait) {
+  // With only held bodies left there is nothing to wait for.
+  if (poller_.Outstanding() == 0) wait = std::chrono::milliseconds(0);
   std::vector<PollResponse> responses = poller_.Take(wait);
-  if (responses.empty()) return config::Ok{};
   const std::int64_t now = clock_();
   std::vector<size_t> changed;
-  std::vector<const PollResponse*> to_ingest;
-  for (const PollResponse& response : responses) {
+  for (PollResponse& response : responses) {
     const size_t feed = response.feed;
     if (feed >= states_.size() || !in_flight_[feed]) continue;
-    in_flight_[feed] = false;
-    --in_flight_count_;
     states_[feed].last_poll = now;
-    changed.push_back(feed);
-    if (!ApplyWithoutBody(feed, response, now)) to_ingest.push_back(&response);
+    if (ApplyWithoutBody(feed, response, now)) {
+      in_flight_[feed] = false;
+      --in_flight_count_;
+      changed.push_back(feed);
+      continue;
+    }
+    if (held_.empty()) held_since_ = now;
+    held_bytes_ += response.body.size();
+    held_.push_back(std::move(response));
   }
+  if (config::Status saved = SaveStates(changed); !saved.ok()) return saved;
 
-  // Bodies are ingested in batches: one index commit and one alert
-  // transaction for up to kMaxFeedsPerBatch feeds.
-  for (size_t start = 0; start < to_ingest.size(); start += kMaxFeedsPerBatch) {
-    const size_t end = std::min(to_ingest.size(), start + kMaxFeedsPerBatch);
-    std::vector<FetchedFeed> batch;
-    for (size_t k = start; k < end; ++k) {
-      batch.push_back({&config_.feeds[to_ingest[k]->feed], to_ingest[k]->body});
-    }
-    config::Result<std::vector<IngestOutcome>> outcomes =
-        pipeline_.Ingest(batch);
-    if (!outcomes.ok()) {
-      config::Error error = outcomes.error();
-      error.kind = config::ErrorKind::kFatal;
-      return error;
-    }
-    for (size_t k = start; k < end; ++k) {
-      const PollResponse& response = *to_ingest[k];
-      const IngestOutcome& outcome = outcomes.value()[k - start];
-      if (outcome.error) {
-        RecordError(response.feed, response, outcome.error->what, now);
-        continue;
-      }
-      states_[response.feed].articles_seen +=
-          static_cast<long long>(outcome.new_articles);
-      RecordSuccess(response.feed, response, outcome.refresh_seconds, now);
-      log_ << Name(response.feed) << ": " << outcome.articles << " article(s), "
-           << outcome.new_articles << " new, " << outcome.alerts << " alert(s)"
-           << std::endl;
-    }
+  // Batches as large as the limits allow: each costs a Xapian commit and an
+  // alert transaction, fsyncs included, whatever its size.
+  const bool batch_full =
+      held_.size() >= kMaxFeedsPerBatch || held_bytes_ >= kMaxBatchBytes;
+  const bool nothing_else_coming = poller_.Outstanding() == 0;
+  const bool waited_enough = now - held_since_ >= kMaxBatchWaitSeconds;
+  if (!held_.empty() && (batch_full || nothing_else_coming || waited_enough)) {
+    return IngestHeld();
   }
+  return config::Ok{};
+}
 
-  // After the articles are safe: a crash before this re-polls without the
-  // new validators and finds the articles already indexed.
+config::Status FeedPolling::Flush() {
+  return held_.empty() ? config::Status(config::Ok{}) : IngestHeld();
+}
+
+config::Status FeedPolling::SaveStates(const std::vector<size_t>& feeds) {
+  if (feeds.empty()) return config::Ok{};
   std::vector<FeedState> to_save;
-  to_save.reserve(changed.size());
-  for (size_t feed : changed) to_save.push_back(states_[feed]);
+  to_save.reserve(feeds.size());
+  for (size_t feed : feeds) to_save.push_back(states_[feed]);
   config::Status saved = store_.Save(to_save);
   if (!saved.ok()) {
     config::Error error = saved.error();
@@ -136,6 +127,45 @@ config::Status FeedPolling::HandleResponses(std::chrono::milliseconds wait) {
     return error;
   }
   return config::Ok{};
+}
+
+config::Status FeedPolling::IngestHeld() {
+  std::vector<PollResponse> held = std::move(held_);
+  held_.clear();
+  held_bytes_ = 0;
+  std::vector<FetchedFeed> batch;
+  batch.reserve(held.size());
+  for (const PollResponse& response : held) {
+    batch.push_back({&config_.feeds[response.feed], response.body});
+  }
+  config::Result<std::vector<IngestOutcome>> outcomes = pipeline_.Ingest(batch);
+  if (!outcomes.ok()) {
+    config::Error error = outcomes.error();
+    error.kind = config::ErrorKind::kFatal;
+    return error;
+  }
+  std::vector<size_t> changed;
+  for (size_t k = 0; k < held.size(); ++k) {
+    const PollResponse& response = held[k];
+    const IngestOutcome& outcome = outcomes.value()[k];
+    const std::int64_t polled_at = states_[response.feed].last_poll;
+    in_flight_[response.feed] = false;
+    --in_flight_count_;
+    changed.push_back(response.feed);
+    if (outcome.error) {
+      RecordError(response.feed, response, outcome.error->what, polled_at);
+      continue;
+    }
+    states_[response.feed].articles_seen +=
+        static_cast<long long>(outcome.new_articles);
+    RecordSuccess(response.feed, response, outcome.refresh_seconds, polled_at);
+    log_ << Name(response.feed) << ": " << outcome.articles << " article(s), "
+         << outcome.new_articles << " new, " << outcome.alerts << " alert(s)"
+         << std::endl;
+  }
+  // After the articles are safe: a crash before this re-polls without the
+  // new validators and finds the articles already indexed.
+  return SaveStates(changed);
 }
 
 bool FeedPolling::ApplyWithoutBody(size_t feed, const PollResponse& response,

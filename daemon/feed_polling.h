@@ -26,8 +26,13 @@
 
 namespace newswatch::daemon {
 
-// Feeds ingested together at most, as one index batch.
-inline constexpr size_t kMaxFeedsPerBatch = 64;
+// Bodies are held and ingested together, as one index batch (one Xapian
+// commit, one alert transaction): at most this many feeds, ...
+inline constexpr size_t kMaxFeedsPerBatch = 256;
+// ... or this many body bytes, ...
+inline constexpr size_t kMaxBatchBytes = 32 * 1024 * 1024;
+// ... and none held longer than this (Unix seconds) while others arrive.
+inline constexpr std::int64_t kMaxBatchWaitSeconds = 2;
 
 class FeedPolling {
  public:
@@ -47,13 +52,18 @@ class FeedPolling {
   // flight; with `every_feed`, every feed not gone, due or not (run --once).
   void SubmitDue(bool every_feed = false);
 
-  // Waits up to `wait` for responses, then handles all that came: ingests
-  // the bodies, updates the feeds' states and schedules, and saves the
-  // states in one transaction. An error (kFatal) means a store failed and
-  // the daemon must stop.
+  // Waits up to `wait` for responses, then handles all that came: updates
+  // the feeds' states and schedules and saves them in one transaction. Feed
+  // bodies are held, and ingested together once enough are held, or nothing
+  // else is on its way, or the oldest has waited kMaxBatchWaitSeconds. An
+  // error (kFatal) means a store failed and the daemon must stop.
   config::Status HandleResponses(std::chrono::milliseconds wait);
 
-  // Feeds submitted whose responses were not handled yet.
+  // Ingests the bodies held, if any (before a stop).
+  config::Status Flush();
+
+  // Feeds submitted whose responses were not handled yet (held bodies
+  // included).
   size_t InFlight() const { return in_flight_count_; }
 
   // The earliest next poll of a feed neither gone nor in flight (Unix
@@ -63,6 +73,10 @@ class FeedPolling {
   const std::vector<FeedState>& states() const { return states_; }
 
  private:
+  // Ingests held_ and saves those feeds' states.
+  config::Status IngestHeld();
+  // Saves the states of `feeds`; errors are kFatal.
+  config::Status SaveStates(const std::vector<size_t>& feeds);
   // Applies a response that needs no parsing; returns true if it did.
   bool ApplyWithoutBody(size_t feed, const PollResponse& response,
                         std::int64_t now);
@@ -82,6 +96,9 @@ class FeedPolling {
   std::vector<FeedState> states_;  // Parallel to config_.feeds.
   std::vector<bool> in_flight_;
   size_t in_flight_count_ = 0;
+  std::vector<PollResponse> held_;  // 2xx bodies waiting to be ingested.
+  size_t held_bytes_ = 0;
+  std::int64_t held_since_ = 0;  // When the oldest of held_ came.
 };
 
 }  // namespace newswatch::daemon

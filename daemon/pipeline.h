@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "alerts/alert_store.h"
 #include "config/config.h"
@@ -21,7 +22,7 @@ namespace newswatch::daemon {
 // One feed's body, fetched and ready to ingest.
 struct FetchedFeed {
   const config::Feed* feed = nullptr;
-  std::string body;
+  std::string_view body;  // Owned by the caller until Ingest returns.
 };
 
 struct IngestOutcome {

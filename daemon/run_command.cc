@@ -119,8 +119,8 @@ std::map<std::string, std::unique_ptr<alerts::Notifier>> MakeNotifiers(
   return notifiers;
 }
 
-// Handles poll responses until none is in flight or a stop is requested.
-// False on a fatal error.
+// Handles poll responses until none is in flight or a stop is requested,
+// then ingests the bodies held. False on a fatal error.
 bool DrainResponses(FeedPolling& polling, ShutdownSignals& signals,
                     std::ostream& log) {
   while (polling.InFlight() > 0 && !signals.Requested()) {
@@ -129,6 +129,11 @@ bool DrainResponses(FeedPolling& polling, ShutdownSignals& signals,
       log << "newswatch: " << handled.error().ToString() << std::endl;
       return false;
     }
+  }
+  // Stopped early: what was fetched is still ingested.
+  if (config::Status flushed = polling.Flush(); !flushed.ok()) {
+    log << "newswatch: " << flushed.error().ToString() << std::endl;
+    return false;
   }
   return true;
 }
@@ -158,6 +163,11 @@ int RunDaemonLoop(FeedPolling& polling, Pipeline& pipeline,
   }
   if (failed) return kExitFailure;
   log << "newswatch: shutting down" << std::endl;
+  // The bodies already fetched are ingested, not fetched again next time.
+  if (config::Status flushed = polling.Flush(); !flushed.ok()) {
+    log << "newswatch: " << flushed.error().ToString() << std::endl;
+    return kExitFailure;
+  }
   return kExitOk;
 }
 
