@@ -2,9 +2,11 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <time.h>
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -273,6 +275,7 @@ struct FeedPoller::Impl {
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
   std::vector<CURL*> spare_handles;
 
+  std::atomic<std::int64_t> cpu_nanoseconds{0};  // Of the loop thread.
   std::thread thread;
 
   void Run();
@@ -311,6 +314,9 @@ void FeedPoller::Impl::Run() {
       }
     }
     Admit();  // Slots freed just now.
+    timespec cpu{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    cpu_nanoseconds = std::int64_t{cpu.tv_sec} * 1'000'000'000 + cpu.tv_nsec;
     curl_multi_poll(multi, nullptr, 0, kPollMilliseconds, nullptr);
   }
   AbandonAll();
@@ -642,6 +648,10 @@ size_t FeedPoller::Outstanding() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->incoming.size() + impl_->waiting_count +
          impl_->in_flight_count + impl_->completed.size();
+}
+
+std::chrono::nanoseconds FeedPoller::CpuTime() const {
+  return std::chrono::nanoseconds(impl_->cpu_nanoseconds.load());
 }
 
 void FeedPoller::Stop() {

@@ -1,5 +1,7 @@
 #include "daemon/feed_polling.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <limits>
 
@@ -10,6 +12,13 @@
 
 namespace newswatch::daemon {
 namespace {
+
+std::chrono::nanoseconds ThreadCpuTime() {
+  timespec cpu{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+  return std::chrono::seconds(cpu.tv_sec) +
+         std::chrono::nanoseconds(cpu.tv_nsec);
+}
 
 bool IsSuccess(const PollResponse& response) {
   // 0: a file: URL, which has no status.
@@ -138,7 +147,9 @@ config::Status FeedPolling::IngestHeld() {
   for (const PollResponse& response : held) {
     batch.push_back({&config_.feeds[response.feed], response.body});
   }
+  const std::chrono::nanoseconds cpu_before = ThreadCpuTime();
   config::Result<std::vector<IngestOutcome>> outcomes = pipeline_.Ingest(batch);
+  tally_.ingest_cpu += ThreadCpuTime() - cpu_before;
   if (!outcomes.ok()) {
     config::Error error = outcomes.error();
     error.kind = config::ErrorKind::kFatal;
@@ -159,6 +170,7 @@ config::Status FeedPolling::IngestHeld() {
     states_[response.feed].articles_seen +=
         static_cast<long long>(outcome.new_articles);
     RecordSuccess(response.feed, response, outcome.refresh_seconds, polled_at);
+    ++tally_.fetched;
     log_ << Name(response.feed) << ": " << outcome.articles << " article(s), "
          << outcome.new_articles << " new, " << outcome.alerts << " alert(s)"
          << std::endl;
@@ -179,10 +191,12 @@ bool FeedPolling::ApplyWithoutBody(size_t feed, const PollResponse& response,
   const long status = response.http_status;
   if (status == 304) {
     RecordSuccess(feed, response, state.feed_refresh_seconds, now);
+    ++tally_.not_modified;
     log_ << Name(feed) << ": not modified" << std::endl;
     return true;
   }
   if (status == 410) {
+    ++tally_.gone;
     state.health = FeedHealth::kGone;
     state.http_status = status;
     state.last_error = "HTTP status 410 (Gone) at " + response.final_url;
@@ -237,6 +251,7 @@ void FeedPolling::RecordSuccess(size_t feed, const PollResponse& response,
 void FeedPolling::RecordError(size_t feed, const PollResponse& response,
                               const std::string& what, std::int64_t now) {
   FeedState& state = states_[feed];
+  ++tally_.failed;
   state.health = FeedHealth::kError;
   state.http_status = response.http_status;
   state.last_error = config::OneLine(what);

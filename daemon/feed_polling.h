@@ -72,6 +72,17 @@ class FeedPolling {
 
   const std::vector<FeedState>& states() const { return states_; }
 
+  // What the polls handled so far came to, for the cycle's summary line.
+  struct Tally {
+    size_t fetched = 0;  // Bodies ingested as feeds.
+    size_t not_modified = 0;
+    size_t failed = 0;  // Errors, and bodies that were not feeds.
+    size_t gone = 0;
+    // CPU time this thread spent parsing, indexing, matching and recording.
+    std::chrono::nanoseconds ingest_cpu{0};
+  };
+  const Tally& tally() const { return tally_; }
+
  private:
   // Ingests held_ and saves those feeds' states.
   config::Status IngestHeld();
@@ -99,6 +110,7 @@ class FeedPolling {
   std::vector<PollResponse> held_;  // 2xx bodies waiting to be ingested.
   size_t held_bytes_ = 0;
   std::int64_t held_since_ = 0;  // When the oldest of held_ came.
+  Tally tally_;
 };
 
 }  // namespace newswatch::daemon
