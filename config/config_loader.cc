@@ -412,6 +412,22 @@ class ConfigBuilder {
     if (auto ceiling = reader.Duration("max_interval")) {
       config_.fetch.max_interval = *ceiling;
     }
+    // Either, set at or beyond the whole timeout, would silently do nothing.
+    if (table.contains("connect_timeout") &&
+        config_.fetch.connect_timeout > config_.fetch.timeout) {
+      diag_.Add(reader.SourceOf("connect_timeout"),
+                reader.KeyPath("connect_timeout"),
+                "must be at most timeout (" +
+                    FormatDuration(config_.fetch.timeout) + ")");
+    }
+    if (table.contains("low_speed_time") &&
+        config_.fetch.low_speed_time >= config_.fetch.timeout) {
+      diag_.Add(reader.SourceOf("low_speed_time"),
+                reader.KeyPath("low_speed_time"),
+                "must be less than timeout (" +
+                    FormatDuration(config_.fetch.timeout) +
+                    "), or slow servers are never dropped");
+    }
     reader.RejectUnknownKeys();
   }
 

@@ -167,6 +167,10 @@ struct Transfer {
   PollResponse response;
   bool over_cap = false;
   std::string refused_ip;  // Set when the address rule aborted a hop.
+  // The hop that fetched response.permanent_url, and whether each hop
+  // connected to a restricted address.
+  int permanent_hop = -1;
+  std::vector<bool> hop_restricted;
   char error_buffer[CURL_ERROR_SIZE] = "";
 
   ~Transfer() { curl_slist_free_all(headers); }
@@ -237,7 +241,13 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 int OnConnected(void* user, char* primary_ip, char*, int, int) {
   auto* transfer = static_cast<Transfer*>(user);
   const std::string_view ip = primary_ip != nullptr ? primary_ip : "";
-  if (!transfer->options->is_restricted(ip)) return CURL_PREREQFUNC_OK;
+  const bool restricted = transfer->options->is_restricted(ip);
+  auto& hops = transfer->hop_restricted;
+  if (hops.size() <= static_cast<size_t>(transfer->hop)) {
+    hops.resize(static_cast<size_t>(transfer->hop) + 1, false);
+  }
+  hops[static_cast<size_t>(transfer->hop)] = restricted;
+  if (!restricted) return CURL_PREREQFUNC_OK;
   if (transfer->hop == 0) {
     transfer->response.first_hop_restricted = true;
     if (transfer->request.trust_first_hop) {
@@ -283,6 +293,9 @@ struct FeedPoller::Impl {
   void Admit();
   void Start(PollRequest request);
   void SetUpHop(Transfer& transfer);
+  // Adds the transfer's handle to the multi; on failure, finishes it with
+  // an error.
+  void AddToMulti(std::unique_ptr<Transfer> transfer);
   void OnDone(CURL* easy, CURLcode code);
   void Finish(std::unique_ptr<Transfer> transfer);
   void AbandonAll();
@@ -367,8 +380,10 @@ void FeedPoller::Impl::Admit() {
       ready_hosts.push_back(host);
     }
     {
+      // In one step, so Outstanding() never sees the request in neither.
       std::lock_guard lock(mutex);
       --waiting_count;
+      ++in_flight_count;
     }
     ++in_flight_by_host[host];  // Finish gives it back, even on failure.
     Start(std::move(request));
@@ -396,10 +411,6 @@ void FeedPoller::Impl::Start(PollRequest request) {
   if (transfer->easy == nullptr) {
     transfer->response.error = config::Error::Transient(
         transfer->request.url, "libcurl could not create a handle");
-    {
-      std::lock_guard lock(mutex);
-      ++in_flight_count;
-    }
     Finish(std::move(transfer));
     return;
   }
@@ -415,13 +426,21 @@ void FeedPoller::Impl::Start(PollRequest request) {
                           ("If-Modified-Since: " + sent.last_modified).c_str());
   }
   SetUpHop(*transfer);
+  AddToMulti(std::move(transfer));
+}
+
+void FeedPoller::Impl::AddToMulti(std::unique_ptr<Transfer> transfer) {
   CURL* easy = transfer->easy;
-  transfers[easy] = std::move(transfer);
-  {
-    std::lock_guard lock(mutex);
-    ++in_flight_count;
+  const CURLMcode added = curl_multi_add_handle(multi, easy);
+  if (added != CURLM_OK) {
+    transfer->response.error = config::Error::Transient(
+        transfer->request.url,
+        std::string("libcurl could not start the transfer: ") +
+            curl_multi_strerror(added));
+    Finish(std::move(transfer));
+    return;
   }
-  curl_multi_add_handle(multi, easy);
+  transfers[easy] = std::move(transfer);
 }
 
 // Options for the current hop. Set again on every hop because the URL, the
@@ -453,6 +472,13 @@ void FeedPoller::Impl::SetUpHop(Transfer& transfer) {
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
                    static_cast<long>(settings.low_speed_time.count()));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  // No proxy from the environment (http_proxy, ALL_PROXY): through a proxy
+  // the address checked below would be the proxy's, not the feed server's.
+  curl_easy_setopt(curl, CURLOPT_PROXY, "");
+  // A name still resolving at a timeout is abandoned, not waited for:
+  // otherwise one feed's hung DNS server would stall this loop, and with it
+  // every other transfer and a shutdown.
+  curl_easy_setopt(curl, CURLOPT_QUICK_EXIT, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -490,11 +516,13 @@ void FeedPoller::Impl::OnDone(CURL* easy, CURLcode code) {
                     " bytes, counted decompressed); abandoned");
   }
   if (!transfer->refused_ip.empty()) {
-    return fail(config::ErrorKind::kPermanent,
-                "redirect to " + transfer->url +
-                    " refused: it connects to a loopback, private or "
-                    "link-local address (" +
-                    transfer->refused_ip + ")");
+    return fail(
+        config::ErrorKind::kPermanent,
+        std::string(transfer->hop > 0 ? "redirect to " : "connection to ") +
+            transfer->url +
+            " refused: it connects to a loopback, private or "
+            "link-local address (" +
+            transfer->refused_ip + ")");
   }
   if (code != CURLE_OK) {
     std::string what = transfer->error_buffer[0] != '\0'
@@ -541,14 +569,16 @@ void FeedPoller::Impl::OnDone(CURL* easy, CURLcode code) {
     }
     transfer->permanent_run =
         transfer->permanent_run && IsPermanentRedirect(status);
-    if (transfer->permanent_run) response.permanent_url = next;
+    if (transfer->permanent_run) {
+      response.permanent_url = next;
+      transfer->permanent_hop = transfer->hop + 1;
+    }
     ++transfer->hop;
     ++response.redirects;
     transfer->url = next;
     response.body.clear();
     SetUpHop(*transfer);
-    transfers[easy] = std::move(transfer);
-    curl_multi_add_handle(multi, easy);
+    AddToMulti(std::move(transfer));
     return;
   }
   char* content_type = nullptr;
@@ -561,6 +591,11 @@ void FeedPoller::Impl::OnDone(CURL* easy, CURLcode code) {
 void FeedPoller::Impl::Finish(std::unique_ptr<Transfer> transfer) {
   PollResponse& response = transfer->response;
   response.final_url = transfer->url;
+  const auto permanent_hop = static_cast<size_t>(transfer->permanent_hop);
+  response.permanent_url_restricted =
+      transfer->permanent_hop >= 0 &&
+      permanent_hop < transfer->hop_restricted.size() &&
+      transfer->hop_restricted[permanent_hop];
   response.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       Clock::now() - transfer->started);
   if (transfer->easy != nullptr) spare_handles.push_back(transfer->easy);

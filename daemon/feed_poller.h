@@ -62,6 +62,9 @@ struct PollResponse {
   // Where the leading run of 301/308 redirects led (the feed's new home),
   // or empty when the chain did not begin with one.
   std::string permanent_url;
+  // Whether the hop that fetched permanent_url connected to a loopback,
+  // private or link-local address.
+  bool permanent_url_restricted = false;
   // Whether the first hop connected to a loopback, private or link-local
   // address.
   bool first_hop_restricted = false;

@@ -130,12 +130,14 @@ config::Status FeedPolling::SaveStates(const std::vector<size_t>& feeds) {
   to_save.reserve(feeds.size());
   for (size_t feed : feeds) to_save.push_back(states_[feed]);
   config::Status saved = store_.Save(to_save);
-  if (!saved.ok()) {
-    config::Error error = saved.error();
-    error.kind = config::ErrorKind::kFatal;
-    return error;
+  if (!saved.ok() && saved.error().kind != config::ErrorKind::kFatal) {
+    // Busy: these states stay in memory and are saved with the feeds' next
+    // polls; at worst a restart polls them once more than needed.
+    log_ << "newswatch: " << config::OneLine(saved.error().ToString())
+         << "; feed state saved later" << std::endl;
+    return config::Ok{};
   }
-  return config::Ok{};
+  return saved;
 }
 
 config::Status FeedPolling::IngestHeld() {
@@ -151,9 +153,25 @@ config::Status FeedPolling::IngestHeld() {
   config::Result<std::vector<IngestOutcome>> outcomes = pipeline_.Ingest(batch);
   tally_.ingest_cpu += ThreadCpuTime() - cpu_before;
   if (!outcomes.ok()) {
-    config::Error error = outcomes.error();
-    error.kind = config::ErrorKind::kFatal;
-    return error;
+    if (outcomes.error().kind == config::ErrorKind::kFatal) {
+      return outcomes.error();
+    }
+    // A busy database (another connection held the write lock past the
+    // busy timeout): not the feeds' fault, so no error counts against them.
+    // They are fetched again shortly; a batch already indexed is matched by
+    // the daemon's next Settle.
+    const std::int64_t retry_at = clock_() + kBusyRetrySeconds;
+    std::vector<size_t> postponed;
+    for (const PollResponse& response : held) {
+      in_flight_[response.feed] = false;
+      --in_flight_count_;
+      states_[response.feed].next_poll = retry_at;
+      postponed.push_back(response.feed);
+    }
+    log_ << "newswatch: " << config::OneLine(outcomes.error().ToString())
+         << "; the " << held.size() << " feed(s) fetched are polled again at "
+         << config::FormatRfc3339(retry_at) << std::endl;
+    return SaveStates(postponed);
   }
   std::vector<size_t> changed;
   for (size_t k = 0; k < held.size(); ++k) {
@@ -219,9 +237,13 @@ void FeedPolling::RecordSuccess(size_t feed, const PollResponse& response,
   // answered with a feed: a chain that ends in an error proves nothing.
   if (!response.permanent_url.empty() &&
       response.permanent_url != state.effective_url) {
-    if (state.effective_url == state.url) {
-      state.allow_restricted = response.first_hop_restricted;
-    }
+    // The new home may be restricted only if the operator's URL was (a feed
+    // on the LAN moved within it), and only as long as it is itself: a
+    // public new home must not inherit the right to lead into the LAN.
+    state.allow_restricted =
+        (state.effective_url == state.url ? response.first_hop_restricted
+                                          : state.allow_restricted) &&
+        response.permanent_url_restricted;
     state.effective_url = response.permanent_url;
     log_ << Name(feed) << ": moved permanently to "
          << config::OneLine(response.permanent_url)

@@ -33,6 +33,8 @@ inline constexpr size_t kMaxFeedsPerBatch = 256;
 inline constexpr size_t kMaxBatchBytes = 32 * 1024 * 1024;
 // ... and none held longer than this (Unix seconds) while others arrive.
 inline constexpr std::int64_t kMaxBatchWaitSeconds = 2;
+// Feeds whose batch met a busy database are fetched again this much later.
+inline constexpr std::int64_t kBusyRetrySeconds = 60;
 
 class FeedPolling {
  public:
@@ -86,7 +88,8 @@ class FeedPolling {
  private:
   // Ingests held_ and saves those feeds' states.
   config::Status IngestHeld();
-  // Saves the states of `feeds`; errors are kFatal.
+  // Saves the states of `feeds`. Only a kFatal error is returned; a busy
+  // database is logged and the states saved with a later batch.
   config::Status SaveStates(const std::vector<size_t>& feeds);
   // Applies a response that needs no parsing; returns true if it did.
   bool ApplyWithoutBody(size_t feed, const PollResponse& response,

@@ -1,6 +1,7 @@
 #include "daemon/feed_state_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <map>
 
@@ -59,8 +60,16 @@ struct FeedStateStore::Impl {
   fs::path file;
   std::unique_ptr<SQLite::Database> db;  // Null: read-only, nothing there.
 
+  // Busy or locked (another connection kept the write lock past the busy
+  // timeout) is transient; anything else is fatal.
   config::Error Failure(const std::exception& error) const {
-    return config::Error::Fatal("database " + file.string(), error.what());
+    const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&error);
+    const bool busy =
+        sqlite != nullptr && (sqlite->getErrorCode() == SQLITE_BUSY ||
+                              sqlite->getErrorCode() == SQLITE_LOCKED);
+    return config::Error{
+        busy ? config::ErrorKind::kTransient : config::ErrorKind::kFatal,
+        "database " + file.string(), error.what()};
   }
 };
 

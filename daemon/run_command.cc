@@ -123,8 +123,8 @@ std::map<std::string, std::unique_ptr<alerts::Notifier>> MakeNotifiers(
 
 // Handles poll responses until none is in flight or a stop is requested,
 // then ingests the bodies held. False on a fatal error.
-bool DrainResponses(FeedPolling& polling, ShutdownSignals& signals,
-                    std::ostream& log) {
+bool DrainResponses(FeedPolling& polling, FeedPoller& poller,
+                    ShutdownSignals& signals, std::ostream& log) {
   while (polling.InFlight() > 0 && !signals.Requested()) {
     config::Status handled = polling.HandleResponses(kResponseWait);
     if (!handled.ok()) {
@@ -132,7 +132,13 @@ bool DrainResponses(FeedPolling& polling, ShutdownSignals& signals,
       return false;
     }
   }
-  // Stopped early: what was fetched is still ingested.
+  // Stopped early: the transfers in flight are abandoned, and what was
+  // fetched is still ingested.
+  if (signals.Requested()) {
+    poller.Stop();
+    log << "newswatch: interrupted; " << polling.InFlight()
+        << " feed(s) fetched or in flight" << std::endl;
+  }
   if (config::Status flushed = polling.Flush(); !flushed.ok()) {
     log << "newswatch: " << flushed.error().ToString() << std::endl;
     return false;
@@ -168,7 +174,7 @@ void LogCycleSummary(const FeedPolling& polling, const FeedPoller& poller,
   log << line << std::endl;
 }
 
-int RunDaemonLoop(FeedPolling& polling, Pipeline& pipeline,
+int RunDaemonLoop(FeedPolling& polling, FeedPoller& poller, Pipeline& pipeline,
                   ShutdownSignals& signals, const std::atomic<bool>& failed,
                   std::ostream& log) {
   std::int64_t last_settle = config::UnixNow();
@@ -193,7 +199,9 @@ int RunDaemonLoop(FeedPolling& polling, Pipeline& pipeline,
   }
   if (failed) return kExitFailure;
   log << "newswatch: shutting down" << std::endl;
-  // The bodies already fetched are ingested, not fetched again next time.
+  // The transfers in flight are abandoned; the bodies already fetched are
+  // ingested, not fetched again next time.
+  poller.Stop();
   if (config::Status flushed = polling.Flush(); !flushed.ok()) {
     log << "newswatch: " << flushed.error().ToString() << std::endl;
     return kExitFailure;
@@ -264,7 +272,7 @@ int RunCommand(const CommandContext& context,
     if (!StartPolling(config, pipeline, polling, log)) return kExitFailure;
     const auto started = std::chrono::steady_clock::now();
     polling.SubmitDue(/*every_feed=*/true);
-    if (!DrainResponses(polling, signals, log)) return kExitFailure;
+    if (!DrainResponses(polling, poller, signals, log)) return kExitFailure;
     LogCycleSummary(polling, poller, std::chrono::steady_clock::now() - started,
                     log);
     poller.Stop();
@@ -295,7 +303,7 @@ int RunCommand(const CommandContext& context,
                       config::UnixNow);
   if (!StartPolling(config, pipeline, polling, log)) return kExitFailure;
   const int status =
-      RunDaemonLoop(polling, pipeline, signals, delivery_failed, log);
+      RunDaemonLoop(polling, poller, pipeline, signals, delivery_failed, log);
   poller.Stop();
   delivery.Stop();  // Finishes the message in flight.
   return status;

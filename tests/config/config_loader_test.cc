@@ -731,6 +731,21 @@ TEST_CASE("Out-of-range and empty values are refused", "[config]") {
     CheckLocated(error, file, 4, "fetch.max_concurrent");
     CHECK_THAT(error.what, Catch::Contains("at most 1000"));
   }
+  SECTION("a slow-server limit no shorter than the timeout") {
+    const Error error = OnlyError(ParseConfig(
+        std::string(kOneFeed) +
+            "[fetch]\ntimeout = \"20s\"\nlow_speed_time = \"30s\"\n",
+        file));
+    CheckLocated(error, file, 5, "fetch.low_speed_time");
+    CHECK_THAT(error.what, Catch::Contains("less than timeout"));
+  }
+  SECTION("a connect timeout beyond the timeout") {
+    const Error error = OnlyError(ParseConfig(
+        std::string(kOneFeed) +
+            "[fetch]\ntimeout = \"20s\"\nconnect_timeout = \"1m\"\n",
+        file));
+    CheckLocated(error, file, 5, "fetch.connect_timeout");
+  }
   SECTION("no fetches per host") {
     const Error error = OnlyError(ParseConfig(
         std::string(kOneFeed) + "[fetch]\nmax_per_host = 0\n", file));

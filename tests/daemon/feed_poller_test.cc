@@ -6,6 +6,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -371,6 +372,56 @@ TEST_CASE("Poller lets a feed configured on a private address redirect there",
   CHECK_FALSE(
       Poll(inside.Url("/new"), Settings(), permitted, LoopbackOneIsPublic())
           .error);
+}
+
+TEST_CASE("Poller says whether a feed's new home is on a restricted address",
+          "[poller]") {
+  HttpServer outside;
+  outside.Set("/home", HttpResponse{200, {}, kRss});
+  HttpServer inside("127.0.0.2");
+  inside.Set("/moved-out",
+             HttpResponse{301, {{"Location", outside.Url("/home")}}, ""});
+  inside.Set("/moved-within", HttpResponse{301, {{"Location", "/home"}}, ""});
+  inside.Set("/home", HttpResponse{200, {}, kRss});
+
+  const PollResponse out =
+      Poll(inside.Url("/moved-out"), Settings(), {}, LoopbackOneIsPublic());
+  REQUIRE_FALSE(out.error);
+  CHECK(out.first_hop_restricted);
+  CHECK(out.permanent_url == outside.Url("/home"));
+  CHECK_FALSE(out.permanent_url_restricted);
+
+  const PollResponse within =
+      Poll(inside.Url("/moved-within"), Settings(), {}, LoopbackOneIsPublic());
+  REQUIRE_FALSE(within.error);
+  CHECK(within.permanent_url == inside.Url("/home"));
+  CHECK(within.permanent_url_restricted);
+}
+
+TEST_CASE("Poller refuses a first hop to a restricted address it may not trust",
+          "[poller]") {
+  HttpServer inside("127.0.0.2");
+  inside.Set("/feed", HttpResponse{200, {}, kRss});
+  PollRequest untrusted;
+  untrusted.trust_first_hop = false;
+  const config::Error error = PollError(inside.Url("/feed"), Settings(),
+                                        untrusted, LoopbackOneIsPublic());
+  CHECK_THAT(error.what, Catch::StartsWith("connection to "));
+  CHECK(inside.Requests().empty());
+}
+
+TEST_CASE("Poller ignores proxies named in the environment", "[poller]") {
+  // Through a proxy, the address checked would be the proxy's. A proxy that
+  // does not exist shows whether it is used: the fetch would fail.
+  HttpServer server;
+  server.Set("/feed.xml", HttpResponse{200, {}, kRss});
+  setenv("http_proxy", "http://127.0.0.1:1", 1);
+  setenv("ALL_PROXY", "http://127.0.0.1:1", 1);
+  const PollResponse response = Poll(server.Url("/feed.xml"));
+  unsetenv("http_proxy");
+  unsetenv("ALL_PROXY");
+  REQUIRE_FALSE(response.error);
+  CHECK(response.body == kRss);
 }
 
 TEST_CASE("Poller under the real rule: loopback may redirect to loopback",
