@@ -136,18 +136,13 @@ int RetryCommand(const CommandContext& context, const ParsedArgs& options) {
 
 int AlertsCommand(const CommandContext& context,
                   const std::vector<std::string>& args) {
-  config::Result<ParsedArgs> parsed =
-      ParseArgs("alerts", args,
-                {{"--json", "--pending", "--dead"}, {"--search", "--limit"}});
-  if (!parsed.ok()) {
-    context.err << "newswatch: " << parsed.error().ToString() << "\n";
-    return kExitUsage;
-  }
-  const ParsedArgs& options = parsed.value();
-  if (options.Has("--help")) {
-    context.out << kHelp;
-    return kExitOk;
-  }
+  int exit_status = kExitOk;
+  const std::optional<ParsedArgs> parsed = ParseCommandArgs(
+      context, "alerts", args,
+      {{"--json", "--pending", "--dead"}, {"--search", "--limit"}}, kHelp,
+      &exit_status);
+  if (!parsed) return exit_status;
+  const ParsedArgs& options = *parsed;
   if (!options.positional.empty() && options.positional.front() == "retry") {
     return RetryCommand(context, options);
   }

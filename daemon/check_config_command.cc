@@ -14,16 +14,11 @@ otherwise.
 
 int CheckConfigCommand(const CommandContext& context,
                        const std::vector<std::string>& args) {
-  config::Result<ParsedArgs> parsed = ParseArgs("check-config", args, {});
-  if (!parsed.ok()) {
-    context.err << "newswatch: " << parsed.error().ToString() << "\n";
-    return kExitUsage;
-  }
-  if (parsed.value().Has("--help")) {
-    context.out << kHelp;
-    return kExitOk;
-  }
-  if (!parsed.value().positional.empty()) {
+  int exit_status = kExitOk;
+  const std::optional<ParsedArgs> parsed =
+      ParseCommandArgs(context, "check-config", args, {}, kHelp, &exit_status);
+  if (!parsed) return exit_status;
+  if (!parsed->positional.empty()) {
     context.err << "newswatch: check-config takes no arguments\n";
     return kExitUsage;
   }

@@ -34,6 +34,25 @@ using Command =
 
 }  // namespace
 
+std::optional<ParsedArgs> ParseCommandArgs(const CommandContext& context,
+                                           const std::string& command,
+                                           const std::vector<std::string>& args,
+                                           const OptionSpec& spec,
+                                           const char* help, int* exit_status) {
+  config::Result<ParsedArgs> parsed = ParseArgs(command, args, spec);
+  if (!parsed.ok()) {
+    context.err << "newswatch: " << parsed.error().ToString() << "\n";
+    *exit_status = kExitUsage;
+    return std::nullopt;
+  }
+  if (parsed.value().Has("--help")) {
+    context.out << help;
+    *exit_status = kExitOk;
+    return std::nullopt;
+  }
+  return std::move(parsed).value();
+}
+
 int RunCli(const std::vector<std::string>& args, const std::string& config_env,
            std::ostream& out, std::ostream& err) {
   const std::map<std::string, Command> commands = {

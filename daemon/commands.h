@@ -4,11 +4,13 @@
 #define NEWSWATCH_DAEMON_COMMANDS_H_
 
 #include <filesystem>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "config/config_loader.h"
+#include "daemon/command_line.h"
 
 namespace newswatch::daemon {
 
@@ -30,6 +32,15 @@ config::LoadedConfig LoadValidatedConfig(const std::filesystem::path& path);
 // Returns true when there were none, so the command can go on.
 bool ReportConfigErrors(const CommandContext& context,
                         const config::LoadedConfig& loaded);
+
+// Parses a command's arguments (command_line.h). On a usage error prints it
+// and sets `*exit_status` to kExitUsage; on --help prints `help` and sets
+// kExitOk; either way returns nullopt, and the command returns the status.
+std::optional<ParsedArgs> ParseCommandArgs(const CommandContext& context,
+                                           const std::string& command,
+                                           const std::vector<std::string>& args,
+                                           const OptionSpec& spec,
+                                           const char* help, int* exit_status);
 
 int RunCommand(const CommandContext& context,
                const std::vector<std::string>& args);

@@ -203,16 +203,11 @@ int ListFeeds(const CommandContext& context, const ParsedArgs& options) {
 
 int FeedsCommand(const CommandContext& context,
                  const std::vector<std::string>& args) {
-  config::Result<ParsedArgs> parsed = ParseArgs("feeds", args, kOptions);
-  if (!parsed.ok()) {
-    context.err << "newswatch: " << parsed.error().ToString() << "\n";
-    return kExitUsage;
-  }
-  const ParsedArgs& options = parsed.value();
-  if (options.Has("--help")) {
-    context.out << kHelp;
-    return kExitOk;
-  }
+  int exit_status = kExitOk;
+  const std::optional<ParsedArgs> parsed =
+      ParseCommandArgs(context, "feeds", args, kOptions, kHelp, &exit_status);
+  if (!parsed) return exit_status;
+  const ParsedArgs& options = *parsed;
   if (options.positional.empty()) return ListFeeds(context, options);
   // Subcommands (`feeds import FILE`, `feeds export`) dispatch here on
   // options.positional.front(), as `alerts retry` does.

@@ -213,18 +213,13 @@ int RunDaemonLoop(FeedPolling& polling, FeedPoller& poller, Pipeline& pipeline,
 
 int RunCommand(const CommandContext& context,
                const std::vector<std::string>& args) {
-  config::Result<ParsedArgs> parsed = ParseArgs("run", args, {{"--once"}, {}});
-  if (!parsed.ok()) {
-    context.err << "newswatch: " << parsed.error().ToString() << "\n";
-    return kExitUsage;
-  }
-  if (parsed.value().Has("--help")) {
-    context.out << kHelp;
-    return kExitOk;
-  }
-  if (!parsed.value().positional.empty()) {
+  int exit_status = kExitOk;
+  const std::optional<ParsedArgs> parsed = ParseCommandArgs(
+      context, "run", args, {{"--once"}, {}}, kHelp, &exit_status);
+  if (!parsed) return exit_status;
+  if (!parsed->positional.empty()) {
     context.err << "newswatch: run: unexpected argument \""
-                << parsed.value().positional.front() << "\"\n";
+                << parsed->positional.front() << "\"\n";
     return kExitUsage;
   }
   // Blocked before anything else so a signal during start-up is kept, not
@@ -263,7 +258,7 @@ int RunCommand(const CommandContext& context,
   // abandons those in flight, so a slow server cannot hold up a stop.
   FeedPoller poller(config.fetch);
 
-  if (parsed.value().Has("--once")) {
+  if (parsed->Has("--once")) {
     // Poll every feed, then deliver what is due, then exit.
     Pipeline pipeline(config, *index.value(), matcher.value(), *store.value(),
                       log, config::UnixNow);

@@ -52,17 +52,11 @@ void PrintJson(std::ostream& out, const indexer::SearchHit& hit) {
 
 int SearchCommand(const CommandContext& context,
                   const std::vector<std::string>& args) {
-  config::Result<ParsedArgs> parsed =
-      ParseArgs("search", args, {{"--json"}, {"--limit"}});
-  if (!parsed.ok()) {
-    context.err << "newswatch: " << parsed.error().ToString() << "\n";
-    return kExitUsage;
-  }
-  const ParsedArgs& options = parsed.value();
-  if (options.Has("--help")) {
-    context.out << kHelp;
-    return kExitOk;
-  }
+  int exit_status = kExitOk;
+  const std::optional<ParsedArgs> parsed = ParseCommandArgs(
+      context, "search", args, {{"--json"}, {"--limit"}}, kHelp, &exit_status);
+  if (!parsed) return exit_status;
+  const ParsedArgs& options = *parsed;
   if (options.positional.empty()) {
     context.err << "newswatch: search needs a QUERY\n" << kHelp;
     return kExitUsage;

@@ -1,7 +1,6 @@
 #include "daemon/feed_poller.h"
 
 #include <curl/curl.h>
-#include <zlib.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -22,6 +21,7 @@
 namespace newswatch::daemon {
 namespace {
 
+using newswatch::testing::Gzip;
 using newswatch::testing::HttpRequest;
 using newswatch::testing::HttpResponse;
 using newswatch::testing::HttpServer;
@@ -73,25 +73,6 @@ config::Error PollError(const std::string& url,
   INFO(response.error->ToString());
   CHECK(response.error->where == url);
   return *response.error;
-}
-
-// `data` gzip-compressed (windowBits 31: gzip header and trailer).
-std::string Gzip(const std::string& data) {
-  z_stream stream{};
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 31, 9,
-                   Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("deflateInit2 failed");
-  }
-  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  const int status = deflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  deflateEnd(&stream);
-  if (status != Z_STREAM_END) throw std::runtime_error("deflate failed");
-  return out;
 }
 
 constexpr const char* kRss =
@@ -512,20 +493,33 @@ TEST_CASE("Poller gives up at the overall timeout", "[poller]") {
   CHECK_THAT(error.what, Catch::Contains("imed out"));
 }
 
+// Serves every path a feed after `delay`, counting the requests in
+// progress at once: the most seen is what the poller let through.
+class ConcurrencyGauge {
+ public:
+  HttpServer::Handler SlowFeed(std::chrono::milliseconds delay) {
+    return [this, delay](const HttpRequest&) {
+      const int now = ++concurrent_;
+      int seen = most_.load();
+      while (now > seen && !most_.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(delay);
+      --concurrent_;
+      return HttpResponse{200, {}, kRss};
+    };
+  }
+  int most() const { return most_.load(); }
+
+ private:
+  std::atomic<int> concurrent_{0};
+  std::atomic<int> most_{0};
+};
+
 TEST_CASE("Poller fetches many slow feeds in parallel", "[poller]") {
   InitCurlOnce();
   HttpServer server;
-  std::atomic<int> concurrent{0};
-  std::atomic<int> most{0};
-  server.SetFallback([&](const HttpRequest&) {
-    const int now = ++concurrent;
-    int seen = most.load();
-    while (now > seen && !most.compare_exchange_weak(seen, now)) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    --concurrent;
-    return HttpResponse{200, {}, kRss};
-  });
+  ConcurrencyGauge gauge;
+  server.SetFallback(gauge.SlowFeed(std::chrono::milliseconds(500)));
   config::FetchSettings settings = Settings();
   settings.max_concurrent = 20;
   settings.max_per_host = 20;
@@ -556,24 +550,15 @@ TEST_CASE("Poller fetches many slow feeds in parallel", "[poller]") {
   CHECK(poller.Outstanding() == 0);
   // 40 feeds x 0.5 s, 20 at a time: about 1 s, not 20 s.
   CHECK(took < std::chrono::seconds(5));
-  CHECK(most.load() <= 20);
-  CHECK(most.load() >= 10);
+  CHECK(gauge.most() <= 20);
+  CHECK(gauge.most() >= 10);
 }
 
 TEST_CASE("Poller keeps to max_per_host", "[poller]") {
   InitCurlOnce();
   HttpServer server;
-  std::atomic<int> concurrent{0};
-  std::atomic<int> most{0};
-  server.SetFallback([&](const HttpRequest&) {
-    const int now = ++concurrent;
-    int seen = most.load();
-    while (now > seen && !most.compare_exchange_weak(seen, now)) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    --concurrent;
-    return HttpResponse{200, {}, kRss};
-  });
+  ConcurrencyGauge gauge;
+  server.SetFallback(gauge.SlowFeed(std::chrono::milliseconds(200)));
   config::FetchSettings settings = Settings();
   settings.max_concurrent = 16;
   settings.max_per_host = 2;
@@ -590,7 +575,7 @@ TEST_CASE("Poller keeps to max_per_host", "[poller]") {
     done += poller.Take(std::chrono::milliseconds(200)).size();
   }
   CHECK(done == 8);
-  CHECK(most.load() == 2);
+  CHECK(gauge.most() == 2);
 }
 
 TEST_CASE("Poller: one slow feed does not hold up the others", "[poller]") {

@@ -68,6 +68,10 @@ struct HttpRequest {
   std::string peer_address;  // The client's IPv4 address, e.g. "127.0.0.1".
 };
 
+// `data` gzip-compressed (a gzip header and trailer), as the server sends a
+// response with `gzip` set; tests use it to build pre-compressed bodies.
+std::string Gzip(const std::string& data);
+
 class HttpServer {
  public:
   // Called on the connection's thread, without the server's lock held (so
