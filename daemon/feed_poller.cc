@@ -281,6 +281,10 @@ struct FeedPoller::Impl {
   // Loop thread only:
   std::map<std::string, std::deque<PollRequest>> waiting_by_host;
   std::map<std::string, size_t> in_flight_by_host;
+  // Transfers redirected to a host that was full, waiting for a slot there;
+  // they still count against max_concurrent.
+  std::map<std::string, std::deque<std::unique_ptr<Transfer>>> parked_by_host;
+  size_t parked_count = 0;
   std::deque<std::string> ready_hosts;  // Hosts with waiting requests.
   std::map<CURL*, std::unique_ptr<Transfer>> transfers;
   std::vector<CURL*> spare_handles;
@@ -299,6 +303,8 @@ struct FeedPoller::Impl {
   void OnDone(CURL* easy, CURLcode code);
   void Finish(std::unique_ptr<Transfer> transfer);
   void AbandonAll();
+  // Gives back a slot of `host`, and resumes a transfer parked there.
+  void ReleaseHost(const std::string& host);
   std::chrono::milliseconds Remaining(const Transfer& transfer) const;
 };
 
@@ -361,8 +367,8 @@ void FeedPoller::Impl::Admit() {
     held = completed.size();
   }
   size_t skipped = 0;  // Hosts looked at in a row without starting anything.
-  while (transfers.size() < limit && held < max_held && !ready_hosts.empty() &&
-         skipped < ready_hosts.size()) {
+  while (transfers.size() + parked_count < limit && held < max_held &&
+         !ready_hosts.empty() && skipped < ready_hosts.size()) {
     const std::string host = std::move(ready_hosts.front());
     ready_hosts.pop_front();
     if (in_flight_by_host[host] >= per_host) {
@@ -577,6 +583,23 @@ void FeedPoller::Impl::OnDone(CURL* easy, CURLcode code) {
     ++response.redirects;
     transfer->url = next;
     response.body.clear();
+    // max_per_host holds for where a transfer goes now: many feeds on many
+    // domains may redirect to one host. The slot moves with the transfer,
+    // which waits if the new host is full.
+    std::string next_host = HostOf(next);
+    if (next_host != transfer->host) {
+      const std::string old_host = std::move(transfer->host);
+      transfer->host = std::move(next_host);
+      if (in_flight_by_host[transfer->host] >=
+          static_cast<size_t>(settings.max_per_host)) {
+        parked_by_host[transfer->host].push_back(std::move(transfer));
+        ++parked_count;
+        ReleaseHost(old_host);
+        return;
+      }
+      ++in_flight_by_host[transfer->host];
+      ReleaseHost(old_host);
+    }
     SetUpHop(*transfer);
     AddToMulti(std::move(transfer));
     return;
@@ -599,10 +622,7 @@ void FeedPoller::Impl::Finish(std::unique_ptr<Transfer> transfer) {
   response.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
       Clock::now() - transfer->started);
   if (transfer->easy != nullptr) spare_handles.push_back(transfer->easy);
-  auto host = in_flight_by_host.find(transfer->host);
-  if (host != in_flight_by_host.end() && host->second > 0) {
-    if (--host->second == 0) in_flight_by_host.erase(host);
-  }
+  ReleaseHost(transfer->host);
   {
     std::lock_guard lock(mutex);
     --in_flight_count;
@@ -611,7 +631,29 @@ void FeedPoller::Impl::Finish(std::unique_ptr<Transfer> transfer) {
   taken.notify_all();
 }
 
+void FeedPoller::Impl::ReleaseHost(const std::string& host) {
+  auto count = in_flight_by_host.find(host);
+  if (count != in_flight_by_host.end() && count->second > 0) {
+    if (--count->second == 0) in_flight_by_host.erase(count);
+  }
+  // A transfer redirected here while the host was full goes on first.
+  auto parked = parked_by_host.find(host);
+  if (parked == parked_by_host.end()) return;
+  std::unique_ptr<Transfer> resumed = std::move(parked->second.front());
+  parked->second.pop_front();
+  if (parked->second.empty()) parked_by_host.erase(parked);
+  --parked_count;
+  ++in_flight_by_host[host];
+  SetUpHop(*resumed);
+  AddToMulti(std::move(resumed));
+}
+
 void FeedPoller::Impl::AbandonAll() {
+  for (auto& [host, parked] : parked_by_host) {
+    for (auto& transfer : parked) curl_easy_cleanup(transfer->easy);
+  }
+  parked_by_host.clear();
+  parked_count = 0;
   for (auto& [easy, transfer] : transfers) {
     curl_multi_remove_handle(multi, easy);
     curl_easy_cleanup(easy);

@@ -578,6 +578,46 @@ TEST_CASE("Poller keeps to max_per_host", "[poller]") {
   CHECK(gauge.most() == 2);
 }
 
+TEST_CASE("Poller keeps to max_per_host where redirects lead", "[poller]") {
+  InitCurlOnce();
+  // Feeds on one host that all redirect to another, as feeds on many
+  // domains redirect to one hosting service.
+  HttpServer service("127.0.0.2");
+  ConcurrencyGauge gauge;
+  service.SetFallback(gauge.SlowFeed(std::chrono::milliseconds(200)));
+  std::vector<std::unique_ptr<HttpServer>> domains;
+  for (const char* address : {"127.0.0.3", "127.0.0.4", "127.0.0.5"}) {
+    domains.push_back(std::make_unique<HttpServer>(address));
+    domains.back()->SetFallback([&](const HttpRequest& request) {
+      return HttpResponse{302, {{"Location", service.Url(request.path)}}, ""};
+    });
+  }
+  config::FetchSettings settings = Settings();
+  settings.max_concurrent = 16;
+  settings.max_per_host = 2;
+  FeedPoller poller(settings);
+  std::vector<PollRequest> requests;
+  for (size_t i = 0; i < 9; ++i) {
+    requests.push_back(
+        Request(i, domains[i % 3]->Url("/feed" + std::to_string(i))));
+  }
+  poller.Submit(requests);
+  size_t done = 0;
+  const auto started = std::chrono::steady_clock::now();
+  while (done < 9 && std::chrono::steady_clock::now() - started <
+                         std::chrono::seconds(20)) {
+    for (const PollResponse& response :
+         poller.Take(std::chrono::milliseconds(200))) {
+      CHECK_FALSE(response.error);
+      CHECK(response.body == kRss);
+      ++done;
+    }
+  }
+  CHECK(done == 9);
+  CHECK(gauge.most() == 2);
+  CHECK(poller.Outstanding() == 0);
+}
+
 TEST_CASE("Poller: one slow feed does not hold up the others", "[poller]") {
   InitCurlOnce();
   HttpServer server;
