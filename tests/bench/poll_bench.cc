@@ -82,13 +82,8 @@ std::string ETag(long feed, int content_generation) {
 }
 
 // An RFC 1123 date, `hours` after 2025-11-23 08:00 UTC.
-std::string HttpDate(int hours) {
-  const std::time_t at = 1763884800 + static_cast<std::time_t>(hours) * 3600;
-  std::tm parts{};
-  gmtime_r(&at, &parts);
-  char text[64];
-  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &parts);
-  return text;
+std::string HoursIntoBench(int hours) {
+  return newswatch::testing::HttpDate(1763884800 + std::int64_t{hours} * 3600);
 }
 
 // splitmix64: deterministic text from a seed.
@@ -152,7 +147,7 @@ std::string FeedBody(long feed, int content_generation) {
       "<title>Feed " +
       n + "</title>\n<link>https://news.example/" + n +
       "/</link>\n<description>News from desk " + n +
-      "</description>\n<lastBuildDate>" + HttpDate(content_generation) +
+      "</description>\n<lastBuildDate>" + HoursIntoBench(content_generation) +
       "</lastBuildDate>\n";
   const int first = content_generation * kNewItemsPerGeneration;
   for (int item = first + kItemsPerFeed - 1; item >= first; --item) {
@@ -167,7 +162,7 @@ std::string FeedBody(long feed, int content_generation) {
     body += "<item>\n<title>" + title.substr(0, title.size() - 1) +
             "</title>\n<link>https://news.example/" + n + "/articles/" + k +
             "</link>\n<guid isPermaLink=\"false\">feed-" + n + "-item-" + k +
-            "</guid>\n<pubDate>" + HttpDate(item) +
+            "</guid>\n<pubDate>" + HoursIntoBench(item) +
             "</pubDate>\n<description>" + description +
             "</description>\n</item>\n";
   }
@@ -211,7 +206,7 @@ int ServeFeeds(int command_fd, int reply_fd) {
     HttpResponse response;
     response.headers["Content-Type"] = "application/rss+xml; charset=utf-8";
     response.headers["ETag"] = ETag(feed, content);
-    response.headers["Last-Modified"] = HttpDate(content);
+    response.headers["Last-Modified"] = HoursIntoBench(content);
     const auto if_none_match = request.headers.find("if-none-match");
     const auto if_modified_since = request.headers.find("if-modified-since");
     const bool fresh = if_none_match != request.headers.end()

@@ -515,6 +515,20 @@ class ConcurrencyGauge {
   std::atomic<int> most_{0};
 };
 
+// Takes responses from `poller` until `count` came or 20 s passed.
+std::vector<PollResponse> TakeResponses(FeedPoller& poller, size_t count) {
+  std::vector<PollResponse> responses;
+  const auto started = std::chrono::steady_clock::now();
+  while (responses.size() < count &&
+         std::chrono::steady_clock::now() - started <
+             std::chrono::seconds(20)) {
+    for (PollResponse& response : poller.Take(std::chrono::milliseconds(200))) {
+      responses.push_back(std::move(response));
+    }
+  }
+  return responses;
+}
+
 TEST_CASE("Poller fetches many slow feeds in parallel", "[poller]") {
   InitCurlOnce();
   HttpServer server;
@@ -530,23 +544,17 @@ TEST_CASE("Poller fetches many slow feeds in parallel", "[poller]") {
   }
   const auto started = std::chrono::steady_clock::now();
   poller.Submit(requests);
-  std::vector<bool> seen(40, false);
-  size_t done = 0;
-  while (done < 40 && std::chrono::steady_clock::now() - started <
-                          std::chrono::seconds(20)) {
-    for (const PollResponse& response :
-         poller.Take(std::chrono::milliseconds(200))) {
-      REQUIRE_FALSE(response.error);
-      REQUIRE(response.feed < 40);
-      CHECK_FALSE(seen[response.feed]);
-      seen[response.feed] = true;
-      CHECK(response.url ==
-            server.Url("/feed" + std::to_string(response.feed)));
-      ++done;
-    }
-  }
+  const std::vector<PollResponse> responses = TakeResponses(poller, 40);
   const auto took = std::chrono::steady_clock::now() - started;
-  CHECK(done == 40);
+  std::vector<bool> seen(40, false);
+  for (const PollResponse& response : responses) {
+    REQUIRE_FALSE(response.error);
+    REQUIRE(response.feed < 40);
+    CHECK_FALSE(seen[response.feed]);
+    seen[response.feed] = true;
+    CHECK(response.url == server.Url("/feed" + std::to_string(response.feed)));
+  }
+  CHECK(responses.size() == 40);
   CHECK(poller.Outstanding() == 0);
   // 40 feeds x 0.5 s, 20 at a time: about 1 s, not 20 s.
   CHECK(took < std::chrono::seconds(5));
@@ -568,13 +576,7 @@ TEST_CASE("Poller keeps to max_per_host", "[poller]") {
     requests.push_back(Request(i, server.Url("/feed" + std::to_string(i))));
   }
   poller.Submit(requests);
-  size_t done = 0;
-  const auto started = std::chrono::steady_clock::now();
-  while (done < 8 && std::chrono::steady_clock::now() - started <
-                         std::chrono::seconds(20)) {
-    done += poller.Take(std::chrono::milliseconds(200)).size();
-  }
-  CHECK(done == 8);
+  CHECK(TakeResponses(poller, 8).size() == 8);
   CHECK(gauge.most() == 2);
 }
 
@@ -602,18 +604,12 @@ TEST_CASE("Poller keeps to max_per_host where redirects lead", "[poller]") {
         Request(i, domains[i % 3]->Url("/feed" + std::to_string(i))));
   }
   poller.Submit(requests);
-  size_t done = 0;
-  const auto started = std::chrono::steady_clock::now();
-  while (done < 9 && std::chrono::steady_clock::now() - started <
-                         std::chrono::seconds(20)) {
-    for (const PollResponse& response :
-         poller.Take(std::chrono::milliseconds(200))) {
-      CHECK_FALSE(response.error);
-      CHECK(response.body == kRss);
-      ++done;
-    }
+  const std::vector<PollResponse> responses = TakeResponses(poller, 9);
+  for (const PollResponse& response : responses) {
+    CHECK_FALSE(response.error);
+    CHECK(response.body == kRss);
   }
-  CHECK(done == 9);
+  CHECK(responses.size() == 9);
   CHECK(gauge.most() == 2);
   CHECK(poller.Outstanding() == 0);
 }

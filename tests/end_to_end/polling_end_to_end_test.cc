@@ -36,16 +36,6 @@ std::int64_t ParseRfc3339(const json& value) {
   return static_cast<std::int64_t>(timegm(&parts));
 }
 
-// An HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT") for Unix seconds.
-std::string HttpDate(std::int64_t unix_seconds) {
-  const std::time_t time = static_cast<std::time_t>(unix_seconds);
-  std::tm parts{};
-  gmtime_r(&time, &parts);
-  char text[64];
-  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &parts);
-  return text;
-}
-
 // One `run --once`, with the Unix seconds it started and ended at: whatever
 // time the daemon took as "now" lies in [start, end].
 struct Run {

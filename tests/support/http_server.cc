@@ -222,6 +222,15 @@ void LingeringClose(int socket) {
 
 }  // namespace
 
+std::string HttpDate(std::int64_t unix_seconds) {
+  const auto time = static_cast<std::time_t>(unix_seconds);
+  std::tm parts{};
+  gmtime_r(&time, &parts);
+  char text[64];
+  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  return text;
+}
+
 // windowBits 15 + 16: a gzip header and trailer.
 std::string Gzip(const std::string& data) {
   z_stream stream{};

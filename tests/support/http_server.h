@@ -23,6 +23,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <list>
 #include <map>
@@ -67,6 +68,10 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;
   std::string peer_address;  // The client's IPv4 address, e.g. "127.0.0.1".
 };
+
+// An HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT") for Unix seconds, as
+// servers write Last-Modified, Expires and Retry-After.
+std::string HttpDate(std::int64_t unix_seconds);
 
 // `data` gzip-compressed (a gzip header and trailer), as the server sends a
 // response with `gzip` set; tests use it to build pre-compressed bodies.
