@@ -22,6 +22,9 @@ struct Article {
   std::string author;
   std::string text;  // Summary/content as plain text.
   std::vector<std::string> categories;
+  // The article's language tag, lower-cased ("en", "pt-br"): the item's own
+  // (xml:lang, dc:language), else the feed's; empty when nobody says.
+  std::string language;
   std::int64_t published = 0;  // Unix seconds, UTC.
   // True when the feed gave no usable date and `published` is the time the
   // article was first seen.

@@ -16,10 +16,20 @@ namespace newswatch::indexer {
 struct FeedSource {
   std::string url;  // The feed URL as configured (scopes guids, base of links).
   std::string name;  // The feed's configured name.
+  // Where the body was actually fetched from, after redirects; relative links
+  // resolve against it. Empty means `url`.
+  std::string base_url;
+  // The HTTP Content-Type header, if the body came over HTTP; its charset
+  // parameter names the encoding when there is no byte order mark.
+  std::string content_type;
 };
 
 struct ParsedFeed {
   std::string title;  // The feed's own title, may be empty.
+  std::string link;   // The feed's home page (absolute http(s)), may be empty.
+  // The feed's language as it declares it (RSS <language>, dc:language, the
+  // root's xml:lang, JSON Feed's "language"), lower-cased, may be empty.
+  std::string language;
   std::vector<Article> articles;
   // How often the feed says it changes, from RSS <ttl> or the syndication
   // module's sy:updatePeriod / sy:updateFrequency; 0 when it does not say.
