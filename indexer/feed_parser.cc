@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "indexer/article_builder.h"
 #include "indexer/feed_date.h"
 #include "indexer/fnv_hash.h"
 #include "indexer/html_text.h"
@@ -18,11 +19,6 @@
 
 namespace newswatch::indexer {
 namespace {
-
-// Bounds on fields that ParseLimits does not cover.
-// Longer ids are replaced by a hash: they are index keys, not text.
-constexpr size_t kMaxIdBytes = 1024;
-constexpr size_t kMaxCategories = 64;
 
 // Namespaces, in the spelling NamespaceOf returns (see Canonical).
 constexpr std::string_view kNoNamespace = "";
@@ -38,23 +34,6 @@ constexpr std::string_view kSyndicationNs =
 
 // ---------------------------------------------------------------------------
 // Small text helpers.
-
-// Cuts valid UTF-8 `text` to at most `max_bytes` without splitting a
-// character, and without leaving a trailing space.
-void TruncateUtf8(std::string* text, size_t max_bytes) {
-  if (text->size() <= max_bytes) return;
-  size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>((*text)[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
-  text->resize(cut);
-  while (!text->empty() && text->back() == ' ') text->pop_back();
-}
-
-// "<feed url>#<hash of content>": an id scoped to the feed.
-std::string HashedId(const std::string& feed_url, std::string_view content) {
-  return feed_url + "#" + Hex64(Fnv1a64(content));
-}
 
 bool LooksLikeHtmlPage(std::string_view text) {
   text = TrimAscii(text);
@@ -287,18 +266,6 @@ struct FeedContext {
   std::string_view core_ns;  // The namespace of the format's own elements.
 };
 
-// One item's fields as read, before limits and identity are applied.
-struct ItemFields {
-  std::string title;
-  std::string link;
-  std::string author;
-  std::string text;
-  std::vector<std::string> categories;
-  std::string guid;       // guid, rdf:about or atom:id; may be empty.
-  std::string date_text;  // The date as written, for the fallback id.
-  std::optional<std::int64_t> published;
-};
-
 // Takes the first of `candidates` (in order of preference) that holds a
 // date; remembers the text of the first non-empty one even if none parses.
 void ReadDate(const std::vector<pugi::xml_node>& candidates,
@@ -314,24 +281,6 @@ void ReadDate(const std::vector<pugi::xml_node>& candidates,
       return;
     }
   }
-}
-
-void AddCategory(std::string category, ItemFields* fields) {
-  if (category.empty() || fields->categories.size() >= kMaxCategories) return;
-  for (const std::string& known : fields->categories) {
-    if (known == category) return;
-  }
-  fields->categories.push_back(std::move(category));
-}
-
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string joined;
-  for (const std::string& name : names) {
-    if (name.empty()) continue;
-    if (!joined.empty()) joined += ", ";
-    joined += name;
-  }
-  return joined;
 }
 
 std::string DcCreators(pugi::xml_node item) {
@@ -457,99 +406,6 @@ ItemFields ReadAtomEntry(pugi::xml_node entry, const FeedContext& context) {
       &fields);
   return fields;
 }
-
-bool LooksGloballyUnique(std::string_view guid) {
-  return guid.find("://") != std::string_view::npos ||
-         StartsWithIgnoringCase(guid, "tag:") ||
-         StartsWithIgnoringCase(guid, "urn:");
-}
-
-// The article id, as article.h documents it.
-std::string MakeId(const ItemFields& fields, const std::string& feed_url) {
-  std::string id;
-  if (!fields.guid.empty()) {
-    id = LooksGloballyUnique(fields.guid) ? fields.guid
-                                          : feed_url + "#" + fields.guid;
-  } else if (!fields.link.empty()) {
-    id = fields.link;
-  } else {
-    id = HashedId(feed_url, fields.title + '\n' + fields.date_text);
-  }
-  return id.size() > kMaxIdBytes ? HashedId(feed_url, id) : id;
-}
-
-Article MakeArticle(ItemFields fields, const FeedSource& source,
-                    std::int64_t now, const ParseLimits& limits) {
-  Article article;
-  article.id = MakeId(fields, source.url);  // Before the title is truncated.
-  article.feed_url = source.url;
-  article.feed_name = source.name;
-  article.title = std::move(fields.title);
-  TruncateUtf8(&article.title, limits.max_title_bytes);
-  article.link = std::move(fields.link);
-  article.author = std::move(fields.author);
-  TruncateUtf8(&article.author, limits.max_title_bytes);
-  article.text = std::move(fields.text);
-  TruncateUtf8(&article.text, limits.max_text_bytes);
-  article.categories = std::move(fields.categories);
-  for (std::string& category : article.categories) {
-    TruncateUtf8(&category, limits.max_title_bytes);
-  }
-  article.published = fields.published.value_or(now);
-  article.published_is_fallback = !fields.published.has_value();
-  return article;
-}
-
-// Collects the articles of one parse, keeping ids unique within it.
-class ArticleCollector {
- public:
-  explicit ArticleCollector(ParsedFeed* feed) : feed_(feed) {}
-
-  // Adds `article` (the `number`th item of the feed, from 1). An item that
-  // repeats an earlier one's id, link and title is the same story twice and
-  // is dropped; one that only shares the id gets a suffixed id, since feeds
-  // that reuse guids would otherwise have distinct stories overwrite each
-  // other in the index. The first holder keeps the plain id, so ids stay
-  // stable across polls while the feed's order does.
-  void Add(Article article, size_t number) {
-    const auto earlier = index_of_id_.find(article.id);
-    if (earlier != index_of_id_.end()) {
-      const Article& first = feed_->articles[earlier->second];
-      if (first.link == article.link && first.title == article.title) {
-        feed_->warnings.push_back(
-            "dropped item " + std::to_string(number) +
-            ": same id, link and title as item " +
-            std::to_string(number_of_index_[earlier->second]));
-        return;
-      }
-      article.id = UnusedVariant(article);
-    }
-    index_of_id_.emplace(article.id, feed_->articles.size());
-    number_of_index_.push_back(number);
-    feed_->articles.push_back(std::move(article));
-  }
-
-  size_t size() const { return feed_->articles.size(); }
-
- private:
-  std::string UnusedVariant(const Article& article) const {
-    std::string id =
-        article.link.empty()
-            ? article.id + "#" +
-                  Hex64(Fnv1a64(article.title + '\n' + article.text))
-            : article.id + "#" + article.link;
-    if (id.size() > kMaxIdBytes) id = HashedId(article.feed_url, id);
-    const std::string stem = id;
-    for (int n = 2; index_of_id_.count(id) != 0; ++n) {
-      id = stem + "#" + std::to_string(n);
-    }
-    return id;
-  }
-
-  ParsedFeed* feed_;
-  std::unordered_map<std::string, size_t> index_of_id_;
-  std::vector<size_t> number_of_index_;  // Item number of each article.
-};
 
 // ---------------------------------------------------------------------------
 // Documents.

@@ -18,10 +18,10 @@ struct FeedSource {
   std::string name;  // The feed's configured name.
   // Where the body was actually fetched from, after redirects; relative links
   // resolve against it. Empty means `url`.
-  std::string base_url;
+  std::string base_url = {};
   // The HTTP Content-Type header, if the body came over HTTP; its charset
   // parameter names the encoding when there is no byte order mark.
-  std::string content_type;
+  std::string content_type = {};
 };
 
 struct ParsedFeed {
