@@ -71,6 +71,23 @@ void TruncateUtf8(std::string* text, size_t max_bytes) {
   while (!text->empty() && text->back() == ' ') text->pop_back();
 }
 
+std::string NormalizeLanguage(std::string_view tag) {
+  tag = TrimAscii(tag);
+  if (tag.empty() || tag.size() > 35) return "";
+  std::string normalized;
+  normalized.reserve(tag.size());
+  for (const char c : tag) {
+    if (c == '_' || c == '-') {
+      normalized += '-';
+    } else if (IsAsciiAlpha(c) || (c >= '0' && c <= '9')) {
+      normalized += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    } else {
+      return "";
+    }
+  }
+  return normalized;
+}
+
 Article MakeArticle(ItemFields fields, const FeedSource& source,
                     std::int64_t now, const ParseLimits& limits) {
   Article article;
@@ -90,8 +107,7 @@ Article MakeArticle(ItemFields fields, const FeedSource& source,
   }
   article.published = fields.published.value_or(now);
   article.published_is_fallback = !fields.published.has_value();
-  article.language = std::move(fields.language);
-  TruncateUtf8(&article.language, 64);
+  article.language = NormalizeLanguage(fields.language);
   return article;
 }
 

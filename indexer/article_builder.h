@@ -27,7 +27,7 @@ struct ItemFields {
   std::string guid;       // guid, rdf:about, atom:id or JSON id; may be empty.
   std::string date_text;  // The date as written, for the fallback id.
   std::optional<std::int64_t> published;
-  std::string language;  // Lower-cased tag, the item's or the feed's.
+  std::string language;  // The item's language tag (or the feed's), raw.
 };
 
 // Adds a non-empty `category` to `fields` unless it is already there or
@@ -41,9 +41,15 @@ std::string JoinNames(const std::vector<std::string>& names);
 // character, and without leaving a trailing space.
 void TruncateUtf8(std::string* text, size_t max_bytes);
 
+// A language tag as articles and feeds carry it: trimmed, lower-cased, '_'
+// as '-' ("en_US " -> "en-us"); "" when `tag` is not shaped like a language
+// tag (ASCII letters, digits and '-' only, at most 35 bytes).
+std::string NormalizeLanguage(std::string_view tag);
+
 // The Article for `fields`: the id as article.h documents it (computed before
 // any truncation), every field cut to `limits`, `now` as the date when the
-// item had none that parsed (and published_is_fallback set).
+// item had none that parsed (and published_is_fallback set), the language
+// normalized.
 Article MakeArticle(ItemFields fields, const FeedSource& source,
                     std::int64_t now, const ParseLimits& limits);
 

@@ -5,35 +5,20 @@
 #include <optional>
 #include <pugixml.hpp>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "indexer/article_builder.h"
 #include "indexer/feed_date.h"
-#include "indexer/fnv_hash.h"
 #include "indexer/html_text.h"
 #include "indexer/text_encoding.h"
 #include "indexer/text_util.h"
 #include "indexer/url_resolution.h"
+#include "indexer/xml_content.h"
+#include "indexer/xml_namespaces.h"
 
 namespace newswatch::indexer {
 namespace {
-
-// Namespaces, in the spelling NamespaceOf returns (see Canonical).
-constexpr std::string_view kNoNamespace = "";
-constexpr std::string_view kAtomNs = "http://www.w3.org/2005/Atom";
-constexpr std::string_view kRss10Ns = "http://purl.org/rss/1.0/";
-constexpr std::string_view kRdfNs =
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-constexpr std::string_view kDcNs = "http://purl.org/dc/elements/1.1/";
-constexpr std::string_view kContentNs =
-    "http://purl.org/rss/1.0/modules/content/";
-constexpr std::string_view kSyndicationNs =
-    "http://purl.org/rss/1.0/modules/syndication/";
-
-// ---------------------------------------------------------------------------
-// Small text helpers.
 
 bool LooksLikeHtmlPage(std::string_view text) {
   text = TrimAscii(text);
@@ -43,232 +28,37 @@ bool LooksLikeHtmlPage(std::string_view text) {
          std::string_view(" \t\r\n>").find(text[5]) != std::string_view::npos;
 }
 
-// ---------------------------------------------------------------------------
-// URLs (resolution itself is in url_resolution.h).
-
-// The base URL for links in `node`: the feed URL, overridden by any xml:base
-// on the way down from the root (Atom uses them; RFC 3986 stacks them).
-std::string BaseUrlFor(pugi::xml_node node, const std::string& feed_url) {
-  std::vector<std::string_view> bases;
-  for (pugi::xml_node at = node; at; at = at.parent()) {
-    if (const pugi::xml_attribute base = at.attribute("xml:base")) {
-      bases.push_back(TrimAscii(base.value()));
-    }
-  }
-  std::string url = feed_url;
-  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
-    url = ResolveUrl(url, *it);
-  }
-  return url;
-}
-
-// ---------------------------------------------------------------------------
-// Namespaces. Elements are matched by local name and namespace URI, so that
-// any prefix works; where a feed uses a prefix without declaring it (common
-// with dc: and content:), the conventional meaning of the prefix is assumed.
-
-std::string_view LocalName(const char* qualified) {
-  const std::string_view name(qualified);
-  const size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-std::string_view Prefix(const char* qualified) {
-  const std::string_view name(qualified);
-  const size_t colon = name.find(':');
-  return colon == std::string_view::npos ? std::string_view()
-                                         : name.substr(0, colon);
-}
-
-// Maps namespace URIs that mean the same to this file's constants: Atom 0.3
-// and RSS 0.90 read like their successors for what is extracted here.
-std::string_view Canonical(std::string_view uri) {
-  if (uri == "http://purl.org/atom/ns#") return kAtomNs;
-  if (uri == "http://my.netscape.com/rdf/simple/0.9/") return kRss10Ns;
-  if (uri == "http://purl.org/dc/elements/1.1") return kDcNs;
-  return uri;
-}
-
-// The namespace URI of an element or attribute name with `prefix`, as
-// declared on `node` or its ancestors.
-std::string_view NamespaceOf(pugi::xml_node node, std::string_view prefix) {
-  const std::string declaration =
-      prefix.empty() ? "xmlns" : "xmlns:" + std::string(prefix);
-  for (pugi::xml_node at = node; at; at = at.parent()) {
-    if (const pugi::xml_attribute uri = at.attribute(declaration.c_str())) {
-      return Canonical(TrimAscii(uri.value()));
-    }
-  }
-  if (prefix.empty()) return kNoNamespace;
-  if (prefix == "dc") return kDcNs;
-  if (prefix == "content") return kContentNs;
-  if (prefix == "atom") return kAtomNs;
-  if (prefix == "rdf") return kRdfNs;
-  if (prefix == "sy") return kSyndicationNs;
-  return prefix;  // Undeclared and unknown: matches only itself.
-}
-
-std::string_view NamespaceOf(pugi::xml_node element) {
-  return NamespaceOf(element, Prefix(element.name()));
-}
-
-bool Is(pugi::xml_node node, std::string_view ns, std::string_view local) {
-  return node.type() == pugi::node_element && LocalName(node.name()) == local &&
-         NamespaceOf(node) == ns;
-}
-
-pugi::xml_node FirstChild(pugi::xml_node parent, std::string_view ns,
-                          std::string_view local) {
-  for (const pugi::xml_node child : parent.children()) {
-    if (Is(child, ns, local)) return child;
-  }
-  return {};
-}
-
-std::vector<pugi::xml_node> Children(pugi::xml_node parent, std::string_view ns,
-                                     std::string_view local) {
-  std::vector<pugi::xml_node> matches;
-  for (const pugi::xml_node child : parent.children()) {
-    if (Is(child, ns, local)) matches.push_back(child);
-  }
-  return matches;
-}
-
-// ---------------------------------------------------------------------------
-// Element content.
-
-class StringWriter : public pugi::xml_writer {
- public:
-  explicit StringWriter(std::string* out) : out_(out) {}
-  void write(const void* data, size_t size) override {
-    out_->append(static_cast<const char*>(data), size);
-  }
-
- private:
-  std::string* out_;
-};
-
-// The children of `node` serialized as markup.
-std::string InnerXml(pugi::xml_node node) {
-  std::string markup;
-  StringWriter writer(&markup);
-  for (const pugi::xml_node child : node.children()) {
-    child.print(writer, "", pugi::format_raw, pugi::encoding_utf8);
-  }
-  return markup;
-}
-
-// The character data directly inside `node` (text and CDATA sections, which
-// some feeds mix), XML references decoded.
-std::string CharacterData(pugi::xml_node node) {
-  std::string text;
-  for (const pugi::xml_node child : node.children()) {
-    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-      text += child.value();
-    }
-  }
-  return text;
-}
-
-// What an element holds: its character data, or, when a feed put unescaped
-// (X)HTML elements inside it, that markup.
-struct Content {
-  std::string value;
-  bool is_markup = false;
-};
-
-Content ContentOf(pugi::xml_node node) {
-  for (const pugi::xml_node child : node.children()) {
-    if (child.type() == pugi::node_element) return {InnerXml(node), true};
-  }
-  return {CharacterData(node), false};
-}
-
-// Whether plain-looking text holds markup or character references, as RSS
-// titles sometimes do. Stricter than HTML's own rules so that titles like
-// "x<y" or "Q&A" stay as written.
-bool LooksLikeHtml(std::string_view text) {
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] == '<') {
-      size_t k = i + 1;
-      if (text[k] == '/') ++k;
-      const size_t name_start = k;
-      while (k < text.size() && IsAsciiAlpha(text[k])) ++k;
-      if (k > name_start && k < text.size() &&
-          std::string_view(" \t\r\n/>").find(text[k]) !=
-              std::string_view::npos &&
-          text.find('>', k) != std::string_view::npos) {
-        return true;
-      }
-    } else if (text[i] == '&') {
-      size_t k = i + 1;
-      if (text[k] == '#') ++k;
-      const size_t name_start = k;
-      while (k < text.size() &&
-             (IsAsciiAlpha(text[k]) || (text[k] >= '0' && text[k] <= '9'))) {
-        ++k;
-      }
-      if (k > name_start && k < text.size() && text[k] == ';') return true;
-    }
-  }
-  return false;
-}
-
-// Plain text of an element that may or may not hold HTML (RSS titles,
-// authors).
-std::string TextOfMaybeHtml(pugi::xml_node node) {
-  const Content content = ContentOf(node);
-  return content.is_markup || LooksLikeHtml(content.value)
-             ? HtmlToText(content.value)
-             : CollapseWhitespace(content.value);
-}
-
-// Plain text of an element that holds HTML (RSS description and
-// content:encoded, entity-escaped or not).
-std::string TextOfHtml(pugi::xml_node node) {
-  return HtmlToText(ContentOf(node).value);
-}
-
-// Plain text of an element that holds plain text (guids, dates, categories).
-std::string TextOfPlain(pugi::xml_node node) {
-  return CollapseWhitespace(CharacterData(node));
-}
-
-// Plain text of an Atom text construct (RFC 4287 3.1) or atom:content, by
-// its type; nullopt when there is nothing inline to read (content with src,
-// or binary media).
-std::optional<std::string> AtomText(pugi::xml_node node) {
-  if (!node || node.attribute("src")) return std::nullopt;
-  const std::string type =
-      LowerAscii(TrimAscii(node.attribute("type").value()));
-  const Content content = ContentOf(node);
-  if (type == "html" || type == "text/html") return HtmlToText(content.value);
-  if (type == "xhtml" || type.ends_with("xml")) {
-    return HtmlToText(InnerXml(node));
-  }
-  if (type.empty() || type == "text" || type.starts_with("text/")) {
-    return content.is_markup ? HtmlToText(content.value)
-                             : CollapseWhitespace(content.value);
-  }
-  return std::nullopt;
-}
-
-// ---------------------------------------------------------------------------
-// Items.
-
 enum class Format { kRss, kRdf, kAtom };
 
 // What is known while reading the items of one document.
 struct FeedContext {
   const FeedSource& source;
+  std::string document_url;  // Where the body came from: the base of links.
   Format format;
   pugi::xml_node root;
+  // RSS's and RSS 1.0's <channel>; Atom's <feed>, the root.
+  pugi::xml_node channel;
   std::string_view core_ns;  // The namespace of the format's own elements.
+  XmlNamespaces* namespaces;
+  std::string language;  // The feed's, as written; items inherit it.
 };
+
+// Keeps the first element of a kind an item has: feeds that repeat one
+// (two <title>s) mean the first.
+void KeepFirst(pugi::xml_node* slot, pugi::xml_node element) {
+  if (!*slot) *slot = element;
+}
+
+// The base URL for a link in `element` of an item whose base is
+// `item_base`: the element's own xml:base, if it has one, stacks on top.
+std::string BaseAt(pugi::xml_node element, const std::string& item_base) {
+  return element.attribute("xml:base") ? BaseUrlFor(element, item_base)
+                                       : item_base;
+}
 
 // Takes the first of `candidates` (in order of preference) that holds a
 // date; remembers the text of the first non-empty one even if none parses.
-void ReadDate(const std::vector<pugi::xml_node>& candidates,
+void ReadDate(std::initializer_list<pugi::xml_node> candidates,
               ItemFields* fields) {
   for (const pugi::xml_node candidate : candidates) {
     if (!candidate) continue;
@@ -283,19 +73,19 @@ void ReadDate(const std::vector<pugi::xml_node>& candidates,
   }
 }
 
-std::string DcCreators(pugi::xml_node item) {
+std::string NamesOf(const std::vector<pugi::xml_node>& elements) {
   std::vector<std::string> names;
-  for (const pugi::xml_node creator : Children(item, kDcNs, "creator")) {
-    names.push_back(TextOfMaybeHtml(creator));
+  for (const pugi::xml_node element : elements) {
+    names.push_back(TextOfMaybeHtml(element));
   }
   return JoinNames(names);
 }
 
 // rdf:about of an RSS 1.0 item, whatever the prefix.
-std::string RdfAbout(pugi::xml_node item) {
+std::string RdfAbout(pugi::xml_node item, XmlNamespaces* namespaces) {
   for (const pugi::xml_attribute attribute : item.attributes()) {
     if (LocalName(attribute.name()) == "about" &&
-        NamespaceOf(item, Prefix(attribute.name())) == kRdfNs) {
+        namespaces->OfAttribute(item, attribute.name()) == kRdfNs) {
       return CollapseWhitespace(attribute.value());
     }
   }
@@ -307,103 +97,252 @@ bool IsHttpUrl(std::string_view text) {
          StartsWithIgnoringCase(text, "https://");
 }
 
-// RSS 2.0, 0.9x and 1.0 items.
+// Whether an atom:link is the alternate (the page the entry is about):
+// rel="alternate" or no rel at all.
+bool IsAlternateLink(pugi::xml_node link) {
+  const std::string_view rel = TrimAscii(link.attribute("rel").value());
+  return rel.empty() || rel == "alternate";
+}
+
+// The Media RSS elements of an item, also those inside media:group and
+// media:content, where most feeds put them.
+struct MediaFields {
+  pugi::xml_node title;
+  pugi::xml_node description;
+  std::vector<pugi::xml_node> categories;
+};
+
+void ReadMedia(pugi::xml_node element, XmlNamespaces* namespaces,
+               MediaFields* media, int depth = 0) {
+  const std::string_view name = LocalName(element.name());
+  if (name == "title") {
+    KeepFirst(&media->title, element);
+  } else if (name == "description") {
+    KeepFirst(&media->description, element);
+  } else if (name == "category") {
+    media->categories.push_back(element);
+  } else if ((name == "group" || name == "content") && depth < 2) {
+    for (const pugi::xml_node child : element.children()) {
+      if (child.type() == pugi::node_element &&
+          namespaces->Of(child) == kMediaNs) {
+        ReadMedia(child, namespaces, media, depth + 1);
+      }
+    }
+  }
+}
+
+// The item's language: its own dc:language, else the xml:lang in scope at
+// the element its text came from, else the feed's.
+std::string ItemLanguage(pugi::xml_node dc_language, pugi::xml_node text_from,
+                         const FeedContext& context) {
+  if (dc_language) {
+    std::string language = TextOfPlain(dc_language);
+    if (!language.empty()) return language;
+  }
+  std::string language = XmlLangOf(text_from);
+  return language.empty() ? context.language : language;
+}
+
+// RSS 2.0, 0.9x and 1.0 items. Each child is looked at once: this loop is
+// the parser's hot path.
 ItemFields ReadRssItem(pugi::xml_node item, const FeedContext& context) {
-  const std::string_view ns = context.core_ns;
-  const std::string base = BaseUrlFor(item, context.source.url);
+  XmlNamespaces* namespaces = context.namespaces;
+  pugi::xml_node title, link, guid, author, description, pub_date, enclosure;
+  pugi::xml_node dc_title, dc_date, dc_language, encoded;
+  pugi::xml_node issued, created, modified, atom_link, published, updated;
+  pugi::xml_node itunes_summary, itunes_author;
+  std::vector<pugi::xml_node> categories, creators;
+  MediaFields media;
+  for (const pugi::xml_node child : item.children()) {
+    if (child.type() != pugi::node_element) continue;
+    const std::string_view ns = namespaces->Of(child);
+    const std::string_view name = LocalName(child.name());
+    if (ns == context.core_ns) {
+      if (name == "title") KeepFirst(&title, child);
+      if (name == "link") KeepFirst(&link, child);
+      if (name == "guid") KeepFirst(&guid, child);
+      if (name == "author") KeepFirst(&author, child);
+      if (name == "description") KeepFirst(&description, child);
+      if (name == "pubDate") KeepFirst(&pub_date, child);
+      if (name == "enclosure") KeepFirst(&enclosure, child);
+      if (name == "category") categories.push_back(child);
+    } else if (ns == kDcNs) {
+      if (name == "title") KeepFirst(&dc_title, child);
+      if (name == "date") KeepFirst(&dc_date, child);
+      if (name == "language") KeepFirst(&dc_language, child);
+      if (name == "creator") creators.push_back(child);
+      if (name == "subject") categories.push_back(child);
+    } else if (ns == kContentNs) {
+      if (name == "encoded") KeepFirst(&encoded, child);
+    } else if (ns == kDctermsNs) {
+      if (name == "issued") KeepFirst(&issued, child);
+      if (name == "created") KeepFirst(&created, child);
+      if (name == "modified") KeepFirst(&modified, child);
+    } else if (ns == kAtomNs) {
+      if (name == "link" && IsAlternateLink(child))
+        KeepFirst(&atom_link, child);
+      if (name == "published") KeepFirst(&published, child);
+      if (name == "updated") KeepFirst(&updated, child);
+    } else if (ns == kItunesNs) {
+      if (name == "summary") KeepFirst(&itunes_summary, child);
+      if (name == "author") KeepFirst(&itunes_author, child);
+    } else if (ns == kMediaNs) {
+      ReadMedia(child, namespaces, &media);
+    }
+  }
+
+  const std::string base = BaseUrlFor(item, context.document_url);
   ItemFields fields;
-  if (const pugi::xml_node title = FirstChild(item, ns, "title")) {
-    fields.title = TextOfMaybeHtml(title);
+  for (const pugi::xml_node candidate : {title, dc_title, media.title}) {
+    if (candidate && fields.title.empty()) {
+      fields.title = TextOfMaybeHtml(candidate);
+    }
   }
-  if (const pugi::xml_node link = FirstChild(item, ns, "link")) {
-    fields.link = ResolveLink(base, CharacterData(link));
+  if (link) fields.link = ResolveLink(BaseAt(link, base), CharacterData(link));
+  if (fields.link.empty() && atom_link) {
+    fields.link = ResolveLink(BaseAt(atom_link, base),
+                              atom_link.attribute("href").value());
   }
-  const pugi::xml_node guid = FirstChild(item, ns, "guid");
-  fields.guid = guid ? TextOfPlain(guid) : RdfAbout(item);
+  fields.guid = guid ? TextOfPlain(guid) : RdfAbout(item, namespaces);
   // A guid is a permalink unless it says otherwise, but feeds that do not
   // mean it are common: only a guid that is an http(s) URL stands in.
   if (fields.link.empty() && IsHttpUrl(fields.guid) &&
       LowerAscii(TrimAscii(guid.attribute("isPermaLink").value())) != "false") {
-    fields.link = ResolveLink(base, fields.guid);
+    fields.link = ResolveLink(BaseAt(guid, base), fields.guid);
   }
-  if (const pugi::xml_node author = FirstChild(item, ns, "author")) {
-    fields.author = TextOfMaybeHtml(author);
+  // A podcast episode without a page: its enclosure is what there is.
+  if (fields.link.empty() && enclosure) {
+    fields.link = ResolveLink(BaseAt(enclosure, base),
+                              enclosure.attribute("url").value());
   }
-  if (fields.author.empty()) fields.author = DcCreators(item);
-  if (const pugi::xml_node encoded = FirstChild(item, kContentNs, "encoded")) {
-    fields.text = TextOfHtml(encoded);
+  if (author) fields.author = TextOfMaybeHtml(author);
+  if (fields.author.empty()) fields.author = NamesOf(creators);
+  if (fields.author.empty() && itunes_author) {
+    fields.author = TextOfMaybeHtml(itunes_author);
   }
-  if (fields.text.empty()) {
-    if (const pugi::xml_node description =
-            FirstChild(item, ns, "description")) {
-      fields.text = TextOfHtml(description);
+  pugi::xml_node text_from = item;
+  for (const pugi::xml_node candidate : {encoded, description}) {
+    if (candidate && fields.text.empty()) {
+      fields.text = TextOfHtml(candidate);
+      text_from = candidate;
     }
   }
-  for (const pugi::xml_node category : Children(item, ns, "category")) {
+  for (const pugi::xml_node candidate : {itunes_summary, media.description}) {
+    if (candidate && fields.text.empty()) {
+      fields.text = TextOfMaybeHtml(candidate);
+      text_from = candidate;
+    }
+  }
+  for (const pugi::xml_node category : categories) {
     AddCategory(TextOfPlain(category), &fields);
   }
-  for (const pugi::xml_node subject : Children(item, kDcNs, "subject")) {
-    AddCategory(TextOfPlain(subject), &fields);
+  for (const pugi::xml_node category : media.categories) {
+    AddCategory(TextOfPlain(category), &fields);
   }
-  ReadDate({FirstChild(item, ns, "pubDate"), FirstChild(item, kDcNs, "date")},
+  ReadDate({pub_date, dc_date, issued, created, modified, published, updated},
            &fields);
+  fields.language = ItemLanguage(dc_language, text_from, context);
   return fields;
 }
 
-// The names of the atom:author elements of `node` (an entry or the feed).
-std::string AtomAuthors(pugi::xml_node node, std::string_view ns) {
+// The names of `authors` (atom:author or atom:contributor elements).
+std::string AtomNames(const std::vector<pugi::xml_node>& authors,
+                      const FeedContext& context) {
   std::vector<std::string> names;
-  for (const pugi::xml_node author : Children(node, ns, "author")) {
-    if (const pugi::xml_node name = FirstChild(author, ns, "name")) {
+  for (const pugi::xml_node author : authors) {
+    if (const pugi::xml_node name =
+            context.namespaces->FirstChild(author, context.core_ns, "name")) {
       names.push_back(TextOfPlain(name));
     }
   }
   return JoinNames(names);
 }
 
-// The entry's alternate link: rel="alternate" or no rel at all.
-std::string AtomLink(pugi::xml_node entry, const FeedContext& context) {
-  for (const pugi::xml_node link : Children(entry, context.core_ns, "link")) {
-    const std::string_view rel = TrimAscii(link.attribute("rel").value());
-    if (!rel.empty() && rel != "alternate") continue;
-    std::string url = ResolveLink(BaseUrlFor(link, context.source.url),
+// The first alternate link among `links` that resolves to an http(s) URL.
+std::string AlternateLink(const std::vector<pugi::xml_node>& links,
+                          const std::string& document_url) {
+  for (const pugi::xml_node link : links) {
+    if (!IsAlternateLink(link)) continue;
+    std::string url = ResolveLink(BaseUrlFor(link, document_url),
                                   link.attribute("href").value());
     if (!url.empty()) return url;
   }
   return "";
 }
 
-// Atom 1.0 (and 0.3) entries.
+// Atom 1.0 (and 0.3) entries, each child looked at once as in ReadRssItem.
 ItemFields ReadAtomEntry(pugi::xml_node entry, const FeedContext& context) {
-  const std::string_view ns = context.core_ns;
+  XmlNamespaces* namespaces = context.namespaces;
+  pugi::xml_node title, id, content, summary;
+  pugi::xml_node published, updated, issued, modified, created;
+  pugi::xml_node dc_date, dc_language;
+  std::vector<pugi::xml_node> links, authors, creators, categories, subjects;
+  MediaFields media;
+  for (const pugi::xml_node child : entry.children()) {
+    if (child.type() != pugi::node_element) continue;
+    const std::string_view ns = namespaces->Of(child);
+    const std::string_view name = LocalName(child.name());
+    if (ns == context.core_ns) {
+      if (name == "title") KeepFirst(&title, child);
+      if (name == "id") KeepFirst(&id, child);
+      if (name == "content") KeepFirst(&content, child);
+      if (name == "summary") KeepFirst(&summary, child);
+      if (name == "published") KeepFirst(&published, child);
+      if (name == "updated") KeepFirst(&updated, child);
+      if (name == "issued") KeepFirst(&issued, child);
+      if (name == "modified") KeepFirst(&modified, child);
+      if (name == "created") KeepFirst(&created, child);
+      if (name == "link") links.push_back(child);
+      if (name == "author") authors.push_back(child);
+      if (name == "category") categories.push_back(child);
+    } else if (ns == kDcNs) {
+      if (name == "date") KeepFirst(&dc_date, child);
+      if (name == "language") KeepFirst(&dc_language, child);
+      if (name == "creator") creators.push_back(child);
+      if (name == "subject") subjects.push_back(child);
+    } else if (ns == kMediaNs) {
+      ReadMedia(child, namespaces, &media);
+    }
+  }
+
   ItemFields fields;
-  fields.title = AtomText(FirstChild(entry, ns, "title")).value_or("");
-  fields.link = AtomLink(entry, context);
-  if (const pugi::xml_node id = FirstChild(entry, ns, "id")) {
-    fields.guid = TextOfPlain(id);
+  fields.title = AtomText(title).value_or("");
+  if (fields.title.empty() && media.title) {
+    fields.title = TextOfMaybeHtml(media.title);
   }
+  fields.link = AlternateLink(links, context.document_url);
+  if (id) fields.guid = TextOfPlain(id);
   // RFC 4287 4.2.1: an entry without an author has the feed's.
-  fields.author = AtomAuthors(entry, ns);
-  if (fields.author.empty()) fields.author = DcCreators(entry);
-  if (fields.author.empty()) fields.author = AtomAuthors(context.root, ns);
-  fields.text = AtomText(FirstChild(entry, ns, "content")).value_or("");
-  if (fields.text.empty()) {
-    fields.text = AtomText(FirstChild(entry, ns, "summary")).value_or("");
+  fields.author = AtomNames(authors, context);
+  if (fields.author.empty()) fields.author = NamesOf(creators);
+  if (fields.author.empty()) {
+    fields.author = AtomNames(
+        namespaces->Children(context.root, context.core_ns, "author"), context);
   }
-  for (const pugi::xml_node category : Children(entry, ns, "category")) {
+  pugi::xml_node text_from = entry;
+  for (const pugi::xml_node candidate : {content, summary}) {
+    if (!candidate || !fields.text.empty()) continue;
+    fields.text = AtomText(candidate).value_or("");
+    text_from = candidate;
+  }
+  if (fields.text.empty() && media.description) {
+    fields.text = TextOfMaybeHtml(media.description);
+    text_from = media.description;
+  }
+  for (const pugi::xml_node category : categories) {
     const char* term = category.attribute("term").value();
     AddCategory(CollapseWhitespace(
                     *term != '\0' ? term : category.attribute("label").value()),
                 &fields);
   }
-  for (const pugi::xml_node subject : Children(entry, kDcNs, "subject")) {
-    AddCategory(TextOfPlain(subject), &fields);
+  for (const std::vector<pugi::xml_node>* more :
+       {&subjects, &media.categories}) {
+    for (const pugi::xml_node category : *more) {
+      AddCategory(TextOfPlain(category), &fields);
+    }
   }
-  ReadDate(
-      {FirstChild(entry, ns, "published"), FirstChild(entry, ns, "updated"),
-       FirstChild(entry, ns, "issued"), FirstChild(entry, ns, "modified"),
-       FirstChild(entry, kDcNs, "date")},
-      &fields);
+  ReadDate({published, updated, issued, modified, created, dc_date}, &fields);
+  fields.language = ItemLanguage(dc_language, text_from, context);
   return fields;
 }
 
@@ -421,47 +360,78 @@ std::optional<Format> FormatOf(pugi::xml_node root) {
 // The namespace of the format's own elements: none for RSS 2.0, RSS 1.0's
 // (or 0.90's) inside rdf:RDF, Atom's normally; but whatever the document
 // actually uses, so that undeclared or unusual ones still read.
-std::string_view CoreNamespace(pugi::xml_node root, Format format) {
-  if (format != Format::kRdf) return NamespaceOf(root);
+std::string_view CoreNamespace(pugi::xml_node root, Format format,
+                               XmlNamespaces* namespaces) {
+  if (format != Format::kRdf) return namespaces->Of(root);
   for (const pugi::xml_node child : root.children()) {
     const std::string_view name = LocalName(child.name());
     if (child.type() == pugi::node_element &&
         (name == "channel" || name == "item")) {
-      return NamespaceOf(child);
+      return namespaces->Of(child);
     }
   }
   return kRss10Ns;
 }
 
 std::vector<pugi::xml_node> FindItems(const FeedContext& context) {
+  XmlNamespaces* namespaces = context.namespaces;
   const std::string_view ns = context.core_ns;
-  switch (context.format) {
-    case Format::kRss: {
-      std::vector<pugi::xml_node> items;
-      for (const pugi::xml_node channel :
-           Children(context.root, ns, "channel")) {
-        for (const pugi::xml_node item : Children(channel, ns, "item")) {
-          items.push_back(item);
-        }
-      }
-      return items;
-    }
-    case Format::kRdf:
-      return Children(context.root, ns, "item");
-    case Format::kAtom:
-      return Children(context.root, ns, "entry");
+  if (context.format == Format::kAtom) {
+    return namespaces->Children(context.root, ns, "entry");
   }
-  return {};
+  // RSS 1.0 puts items beside the channel, RSS 2.0 inside it; feeds that do
+  // the other are read all the same.
+  std::vector<pugi::xml_node> items;
+  for (const pugi::xml_node channel :
+       namespaces->Children(context.root, ns, "channel")) {
+    for (const pugi::xml_node item :
+         namespaces->Children(channel, ns, "item")) {
+      items.push_back(item);
+    }
+  }
+  for (const pugi::xml_node item :
+       namespaces->Children(context.root, ns, "item")) {
+    items.push_back(item);
+  }
+  return items;
 }
 
 std::string FeedTitle(const FeedContext& context) {
-  const std::string_view ns = context.core_ns;
-  if (context.format == Format::kAtom) {
-    return AtomText(FirstChild(context.root, ns, "title")).value_or("");
-  }
   const pugi::xml_node title =
-      FirstChild(FirstChild(context.root, ns, "channel"), ns, "title");
+      context.namespaces->FirstChild(context.channel, context.core_ns, "title");
+  if (context.format == Format::kAtom) return AtomText(title).value_or("");
   return title ? TextOfMaybeHtml(title) : "";
+}
+
+std::string FeedLink(const FeedContext& context) {
+  XmlNamespaces* namespaces = context.namespaces;
+  if (context.format == Format::kAtom) {
+    return AlternateLink(
+        namespaces->Children(context.channel, context.core_ns, "link"),
+        context.document_url);
+  }
+  if (const pugi::xml_node link =
+          namespaces->FirstChild(context.channel, context.core_ns, "link")) {
+    std::string url = ResolveLink(BaseUrlFor(link, context.document_url),
+                                  CharacterData(link));
+    if (!url.empty()) return url;
+  }
+  return AlternateLink(namespaces->Children(context.channel, kAtomNs, "link"),
+                       context.document_url);
+}
+
+// The feed's language as written: RSS's <language>, else dc:language, else
+// the xml:lang in scope at the channel (Atom's usual way).
+std::string FeedLanguage(const FeedContext& context) {
+  XmlNamespaces* namespaces = context.namespaces;
+  for (const pugi::xml_node element :
+       {namespaces->FirstChild(context.channel, context.core_ns, "language"),
+        namespaces->FirstChild(context.channel, kDcNs, "language")}) {
+    if (!element) continue;
+    std::string language = TextOfPlain(element);
+    if (!language.empty()) return language;
+  }
+  return XmlLangOf(context.channel ? context.channel : context.root);
 }
 
 // A whole number in `text` (surrounding spaces allowed), if it is one and at
@@ -484,16 +454,17 @@ std::optional<std::int64_t> SmallNumber(std::string_view text,
 // when it says nothing usable.
 std::int64_t RefreshSeconds(const FeedContext& context) {
   if (context.format == Format::kAtom) return 0;
-  const pugi::xml_node channel =
-      FirstChild(context.root, context.core_ns, "channel");
+  XmlNamespaces* namespaces = context.namespaces;
+  const pugi::xml_node channel = context.channel;
   constexpr std::int64_t kYear = 366 * 24 * 60 * 60;
-  if (const pugi::xml_node ttl = FirstChild(channel, context.core_ns, "ttl")) {
+  if (const pugi::xml_node ttl =
+          namespaces->FirstChild(channel, context.core_ns, "ttl")) {
     if (auto minutes = SmallNumber(ttl.text().get(), kYear / 60)) {
       return *minutes * 60;
     }
   }
   const pugi::xml_node period =
-      FirstChild(channel, kSyndicationNs, "updatePeriod");
+      namespaces->FirstChild(channel, kSyndicationNs, "updatePeriod");
   if (!period) return 0;
   static const std::pair<std::string_view, std::int64_t> kPeriods[] = {
       {"hourly", 60 * 60},
@@ -505,8 +476,8 @@ std::int64_t RefreshSeconds(const FeedContext& context) {
   for (const auto& [period_name, seconds] : kPeriods) {
     if (name != period_name) continue;
     std::int64_t frequency = 1;
-    if (const pugi::xml_node times =
-            FirstChild(channel, kSyndicationNs, "updateFrequency")) {
+    if (const pugi::xml_node times = namespaces->FirstChild(
+            channel, kSyndicationNs, "updateFrequency")) {
       frequency = SmallNumber(times.text().get(), seconds).value_or(1);
     }
     return seconds / std::max<std::int64_t>(1, frequency);
@@ -543,8 +514,9 @@ config::Result<ParsedFeed> ParseFeed(std::string_view body,
   ParsedFeed feed;
   std::string converted;
   const std::string_view xml =
-      DecodeXmlToUtf8(body, &converted, &feed.warnings);
-  if (TrimAscii(xml).empty()) return fail("empty body");
+      DecodeXmlToUtf8(body, source.content_type, &converted, &feed.warnings);
+  const std::string_view trimmed = TrimAscii(xml);
+  if (trimmed.empty()) return fail("empty body");
   if (LooksLikeHtmlPage(xml)) return fail("not a feed: looks like HTML");
 
   pugi::xml_document document;
@@ -568,8 +540,19 @@ config::Result<ParsedFeed> ParseFeed(std::string_view body,
     return fail("not a feed: root element <" + name + ">");
   }
 
-  const FeedContext context{source, *format, root,
-                            CoreNamespace(root, *format)};
+  XmlNamespaces namespaces;
+  FeedContext context{
+      .source = source,
+      .document_url = source.base_url.empty() ? source.url : source.base_url,
+      .format = *format,
+      .root = root,
+      .channel = root,
+      .core_ns = CoreNamespace(root, *format, &namespaces),
+      .namespaces = &namespaces,
+      .language = ""};
+  if (*format != Format::kAtom) {
+    context.channel = namespaces.FirstChild(root, context.core_ns, "channel");
+  }
   std::vector<pugi::xml_node> items = FindItems(context);
   if (!parsed) {
     if (!items.empty() && !EndsBefore(items.back(), xml, parsed.offset)) {
@@ -583,8 +566,11 @@ config::Result<ParsedFeed> ParseFeed(std::string_view body,
   }
 
   feed.title = FeedTitle(context);
-  feed.refresh_seconds = RefreshSeconds(context);
   TruncateUtf8(&feed.title, limits.max_title_bytes);
+  feed.link = FeedLink(context);
+  context.language = FeedLanguage(context);
+  feed.language = NormalizeLanguage(context.language);
+  feed.refresh_seconds = RefreshSeconds(context);
   ArticleCollector collector(&feed);
   for (size_t k = 0; k < items.size(); ++k) {
     if (collector.size() >= limits.max_items) {

@@ -22,11 +22,11 @@ struct Decoded {
   std::vector<std::string> warnings;
 };
 
-Decoded Decode(std::string_view bytes) {
+Decoded Decode(std::string_view bytes, std::string_view content_type = "") {
   std::string storage;
   Decoded decoded;
-  decoded.text =
-      std::string(DecodeXmlToUtf8(bytes, &storage, &decoded.warnings));
+  decoded.text = std::string(
+      DecodeXmlToUtf8(bytes, content_type, &storage, &decoded.warnings));
   return decoded;
 }
 
@@ -35,7 +35,7 @@ TEST_CASE("DecodeXmlToUtf8 returns UTF-8 without its byte order mark, uncopied",
   const std::string bytes = "\xEF\xBB\xBF<rss>caf\xC3\xA9</rss>";
   std::string storage;
   std::vector<std::string> warnings;
-  const std::string_view text = DecodeXmlToUtf8(bytes, &storage, &warnings);
+  const std::string_view text = DecodeXmlToUtf8(bytes, "", &storage, &warnings);
   CHECK(text == "<rss>caf\xC3\xA9</rss>");
   CHECK(text.data() == bytes.data() + 3);
   CHECK(warnings.empty());
@@ -93,19 +93,64 @@ TEST_CASE("DecodeXmlToUtf8 reads UTF-8 and mislabelled UTF-16 as is",
     const std::string bytes = std::string(declaration) + "<t>caf\xC3\xA9</t>";
     std::string storage;
     std::vector<std::string> warnings;
-    const std::string_view text = DecodeXmlToUtf8(bytes, &storage, &warnings);
+    const std::string_view text =
+        DecodeXmlToUtf8(bytes, "", &storage, &warnings);
     CHECK(text == bytes);
     CHECK(text.data() == bytes.data());
     CHECK(warnings.empty());
   }
 }
 
-TEST_CASE("DecodeXmlToUtf8 leaves invalid UTF-8 in UTF-8 input alone",
+TEST_CASE("DecodeXmlToUtf8 repairs invalid UTF-8 as windows-1252",
           "[encoding]") {
-  // Repair is left to the text functions, so that the XML parser's offsets
-  // are offsets into the body as received.
-  const std::string bytes = "<t>a\xFF\xC3</t>";
-  CHECK(Decode(bytes).text == bytes);
+  // Curly quotes and an e-acute pasted as windows-1252 into a UTF-8 feed; the
+  // valid UTF-8 around them stays as it is.
+  const Decoded decoded = Decode("<t>\x93" "caf\xE9\x94 \xC3\xA9 \x81</t>");
+  CHECK(decoded.text ==
+        "<t>\xE2\x80\x9C"
+        "caf\xC3\xA9\xE2\x80\x9D \xC3\xA9 \xEF\xBF\xBD</t>");
+  CHECK(decoded.warnings ==
+        std::vector<std::string>{
+            "invalid UTF-8: read 4 byte(s) as windows-1252"});
+}
+
+TEST_CASE("DecodeXmlToUtf8 takes the HTTP charset over the XML declaration",
+          "[encoding]") {
+  const std::string bytes =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><t>caf\xE9</t>";
+  CHECK(Decode(bytes, "text/xml; charset=\"ISO-8859-1\"").text ==
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><t>caf\xC3\xA9</t>");
+  // KOI8-R named only by the header.
+  CHECK(Decode("<t>\xC1</t>", "application/rss+xml;charset=koi8-r").text ==
+        "<t>\xD0\xB0</t>");
+  // A byte order mark still wins over the header.
+  CHECK(Decode("\xEF\xBB\xBF<t>\xC3\xA9</t>", "text/xml; charset=iso-8859-1")
+            .text == "<t>\xC3\xA9</t>");
+}
+
+TEST_CASE("CharsetOf reads the charset parameter of a Content-Type",
+          "[encoding]") {
+  CHECK(CharsetOf("text/xml; charset=UTF-8") == "UTF-8");
+  CHECK(CharsetOf("text/xml;charset=\"windows-1251\"; foo=bar") ==
+        "windows-1251");
+  CHECK(CharsetOf("application/xml; CHARSET = 'latin1'") == "latin1");
+  CHECK(CharsetOf("text/xml") == "");
+  CHECK(CharsetOf("text/xml; xcharset=utf-8") == "");
+  CHECK(CharsetOf("text/xml; charset=\"a b\"") == "");  // Not a charset name.
+}
+
+TEST_CASE("IsValidUtf8 and RepairUtf8 follow the UTF-8 rules", "[encoding]") {
+  CHECK(IsValidUtf8("plain ascii, long enough for the eight-byte path"));
+  CHECK(IsValidUtf8("\xF0\x9F\x93\xB0 \xE2\x80\x94 \xC3\xA9"));
+  CHECK_FALSE(IsValidUtf8("\xC0\xAF"));          // Overlong.
+  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));      // Surrogate.
+  CHECK_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // Above U+10FFFF.
+  CHECK_FALSE(IsValidUtf8("abc\xE2\x82"));       // Cut short.
+  size_t repaired = 0;
+  CHECK(RepairUtf8("abc\xE2\x82", &repaired) == "abc\xC3\xA2\xE2\x80\x9A");
+  CHECK(repaired == 2);
+  CHECK(RepairUtf8("ok \xC3\xA9", &repaired) == "ok \xC3\xA9");
+  CHECK(repaired == 0);
 }
 
 TEST_CASE("DecodeXmlToUtf8 warns about an unknown encoding and reads UTF-8",

@@ -1,0 +1,162 @@
+#include "indexer/xml_content.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "indexer/html_text.h"
+#include "indexer/text_util.h"
+#include "indexer/url_resolution.h"
+
+namespace newswatch::indexer {
+namespace {
+
+class StringWriter : public pugi::xml_writer {
+ public:
+  explicit StringWriter(std::string* out) : out_(out) {}
+  void write(const void* data, size_t size) override {
+    out_->append(static_cast<const char*>(data), size);
+  }
+
+ private:
+  std::string* out_;
+};
+
+// What an element holds: its character data, or, when a feed put unescaped
+// (X)HTML elements inside it, that markup.
+struct Content {
+  std::string value;
+  bool is_markup = false;
+};
+
+Content ContentOf(pugi::xml_node node) {
+  for (const pugi::xml_node child : node.children()) {
+    if (child.type() == pugi::node_element) return {InnerXml(node), true};
+  }
+  return {CharacterData(node), false};
+}
+
+// Plain text of HTML from a feed element; see TextOfHtml on twice-escaped
+// markup.
+std::string HtmlValueToText(const std::string& html) {
+  std::string text = HtmlToText(html);
+  if (text.starts_with('<') && LooksLikeHtml(text)) text = HtmlToText(text);
+  return text;
+}
+
+}  // namespace
+
+std::string InnerXml(pugi::xml_node node) {
+  std::string markup;
+  StringWriter writer(&markup);
+  for (const pugi::xml_node child : node.children()) {
+    child.print(writer, "", pugi::format_raw, pugi::encoding_utf8);
+  }
+  return markup;
+}
+
+std::string CharacterData(pugi::xml_node node) {
+  // The usual case, one text node, without building a string twice.
+  const pugi::xml_node first = node.first_child();
+  if (first && !first.next_sibling() &&
+      (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata)) {
+    return first.value();
+  }
+  std::string text;
+  for (const pugi::xml_node child : node.children()) {
+    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+      text += child.value();
+    }
+  }
+  return text;
+}
+
+bool LooksLikeHtml(std::string_view text) {
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] == '<') {
+      size_t k = i + 1;
+      if (text[k] == '/') ++k;
+      const size_t name_start = k;
+      while (k < text.size() && IsAsciiAlpha(text[k])) ++k;
+      if (k > name_start && k < text.size() &&
+          std::string_view(" \t\r\n/>").find(text[k]) !=
+              std::string_view::npos &&
+          text.find('>', k) != std::string_view::npos) {
+        return true;
+      }
+    } else if (text[i] == '&') {
+      size_t k = i + 1;
+      if (text[k] == '#') ++k;
+      const size_t name_start = k;
+      while (k < text.size() &&
+             (IsAsciiAlpha(text[k]) || (text[k] >= '0' && text[k] <= '9'))) {
+        ++k;
+      }
+      if (k > name_start && k < text.size() && text[k] == ';') return true;
+    }
+  }
+  return false;
+}
+
+std::string TextOfMaybeHtml(pugi::xml_node node) {
+  const Content content = ContentOf(node);
+  return content.is_markup || LooksLikeHtml(content.value)
+             ? HtmlToText(content.value)
+             : CollapseWhitespace(content.value);
+}
+
+std::string TextOfHtml(pugi::xml_node node) {
+  return HtmlValueToText(ContentOf(node).value);
+}
+
+std::string TextOfPlain(pugi::xml_node node) {
+  return CollapseWhitespace(CharacterData(node));
+}
+
+std::optional<std::string> AtomText(pugi::xml_node node) {
+  if (!node || node.attribute("src")) return std::nullopt;
+  const std::string type =
+      LowerAscii(TrimAscii(node.attribute("type").value()));
+  // Atom 0.3: mode="escaped" is HTML whatever the type says; base64 is left
+  // unread (binary, in practice).
+  const std::string mode =
+      LowerAscii(TrimAscii(node.attribute("mode").value()));
+  if (mode == "base64") return std::nullopt;
+  const Content content = ContentOf(node);
+  if (mode == "escaped" || type == "html" || type == "text/html") {
+    return HtmlValueToText(content.value);
+  }
+  if (type == "xhtml" || type.ends_with("xml")) {
+    return HtmlToText(InnerXml(node));
+  }
+  if (type.empty() || type == "text" || type.starts_with("text/")) {
+    return content.is_markup ? HtmlToText(content.value)
+                             : CollapseWhitespace(content.value);
+  }
+  return std::nullopt;
+}
+
+std::string BaseUrlFor(pugi::xml_node node, const std::string& document_url) {
+  std::vector<std::string_view> bases;
+  for (pugi::xml_node at = node; at; at = at.parent()) {
+    if (const pugi::xml_attribute base = at.attribute("xml:base")) {
+      bases.push_back(TrimAscii(base.value()));
+    }
+  }
+  std::string url = document_url;
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
+    url = ResolveUrl(url, *it);
+  }
+  return url;
+}
+
+std::string XmlLangOf(pugi::xml_node node) {
+  for (pugi::xml_node at = node; at; at = at.parent()) {
+    if (const pugi::xml_attribute lang = at.attribute("xml:lang")) {
+      return lang.value();
+    }
+  }
+  return "";
+}
+
+}  // namespace newswatch::indexer

@@ -1,0 +1,55 @@
+// What the elements of a feed document hold, as plain text: character data,
+// escaped or inline HTML, Atom text constructs; and what is in scope at an
+// element (xml:base, xml:lang).
+#ifndef NEWSWATCH_INDEXER_XML_CONTENT_H_
+#define NEWSWATCH_INDEXER_XML_CONTENT_H_
+
+#include <optional>
+#include <pugixml.hpp>
+#include <string>
+#include <string_view>
+
+namespace newswatch::indexer {
+
+// The children of `node` serialized as markup.
+std::string InnerXml(pugi::xml_node node);
+
+// The character data directly inside `node` (text and CDATA sections, which
+// some feeds mix), XML references decoded.
+std::string CharacterData(pugi::xml_node node);
+
+// Whether plain-looking text holds markup or character references, as RSS
+// titles sometimes do. Stricter than HTML's own rules so that titles like
+// "x<y" or "Q&A" stay as written.
+bool LooksLikeHtml(std::string_view text);
+
+// Plain text of an element that may or may not hold HTML (RSS titles,
+// authors): HTML when it has child elements or LooksLikeHtml.
+std::string TextOfMaybeHtml(pugi::xml_node node);
+
+// Plain text of an element that holds HTML (RSS description and
+// content:encoded), entity-escaped or inline. Markup escaped twice
+// ("&amp;lt;p&amp;gt;") is unescaped twice: a text that still starts with a
+// tag after one pass was meant as markup.
+std::string TextOfHtml(pugi::xml_node node);
+
+// Plain text of an element that holds plain text (guids, dates, categories).
+std::string TextOfPlain(pugi::xml_node node);
+
+// Plain text of an Atom text construct (RFC 4287 3.1: type text, html or
+// xhtml) or atom:content (any text or XML media type), also Atom 0.3's
+// mode="escaped"; nullopt when there is nothing inline to read (content with
+// src, base64, or binary media).
+std::optional<std::string> AtomText(pugi::xml_node node);
+
+// The base URL for links in `node`: `document_url`, overridden by any
+// xml:base on the way down from the root (RFC 3986 stacks them).
+std::string BaseUrlFor(pugi::xml_node node, const std::string& document_url);
+
+// The xml:lang in scope at `node` (its own or the nearest ancestor's),
+// as written; "" when none.
+std::string XmlLangOf(pugi::xml_node node);
+
+}  // namespace newswatch::indexer
+
+#endif  // NEWSWATCH_INDEXER_XML_CONTENT_H_
