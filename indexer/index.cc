@@ -65,7 +65,8 @@ std::string SerialiseArticle(const Article& article) {
               {"text", article.text},
               {"categories", article.categories},
               {"published", article.published},
-              {"published_is_fallback", article.published_is_fallback}}
+              {"published_is_fallback", article.published_is_fallback},
+              {"language", article.language}}
       .dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
@@ -83,6 +84,7 @@ Article DeserialiseArticle(const std::string& data) {
   article.categories = json.value("categories", std::vector<std::string>{});
   article.published = json.value("published", std::int64_t{0});
   article.published_is_fallback = json.value("published_is_fallback", false);
+  article.language = json.value("language", "");
   return article;
 }
 
@@ -99,6 +101,14 @@ Xapian::Document MakeDocument(const Article& article, long long batch_id) {
   generator.index_text(article.text);
   document.add_boolean_term(IdTerm(article.id));
   document.add_boolean_term(BatchTerm(batch_id));
+  if (!article.language.empty()) {
+    document.add_boolean_term(kLanguagePrefix + article.language);
+    const size_t dash = article.language.find('-');
+    if (dash != std::string::npos) {
+      document.add_boolean_term(kLanguagePrefix +
+                                article.language.substr(0, dash));
+    }
+  }
   document.add_value(
       kPublishedSlot,
       Xapian::sortable_serialise(static_cast<double>(article.published)));

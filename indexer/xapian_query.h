@@ -19,6 +19,9 @@ inline constexpr char kIdPrefix[] = "Q";      // Unique article id term.
 inline constexpr char kBatchPrefix[] = "XB";  // Batch that last wrote it.
 inline constexpr char kTitlePrefix[] = "S";   // Title words (also unprefixed).
 inline constexpr char kStemPrefix[] = "Z";    // Xapian's stemmed-term prefix.
+// The article's language tag ("XLen-gb"), and its primary subtag alone
+// ("XLen") so that a search for a language finds every region of it.
+inline constexpr char kLanguagePrefix[] = "XL";
 inline constexpr Xapian::valueno kPublishedSlot = 0;    // sortable_serialise
 inline constexpr Xapian::valueno kContentHashSlot = 1;  // change detection
 

@@ -451,5 +451,183 @@ TEST_CASE("ParseFeed reads how often the feed says it changes",
   CHECK(MustParse(both).refresh_seconds == 1800);
 }
 
+TEST_CASE("ParseFeed reads every RSS version's channel and items",
+          "[feed_parser]") {
+  for (const char* version : {"0.91", "0.92", "0.93", "0.94", "2.0"}) {
+    INFO("version " << version);
+    const ParsedFeed feed = MustParse(
+        std::string("<rss version=\"") + version +
+        R"("><channel><title>T</title><link>https://example.org/</link>
+        <language>en-US</language>
+        <item><title>One</title><link>https://example.org/1</link>
+        <description>Body</description></item></channel></rss>)");
+    CHECK(feed.title == "T");
+    CHECK(feed.link == "https://example.org/");
+    CHECK(feed.language == "en-us");
+    REQUIRE(feed.articles.size() == 1);
+    CHECK(feed.articles[0].title == "One");
+    CHECK(feed.articles[0].text == "Body");
+    CHECK(feed.articles[0].language == "en-us");
+  }
+  // RSS 0.90: RDF with Netscape's namespace.
+  const ParsedFeed old = MustParse(R"(<rdf:RDF
+      xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+      xmlns="http://my.netscape.com/rdf/simple/0.9/">
+    <channel><title>Old</title><link>https://example.org/</link></channel>
+    <item><title>First</title><link>https://example.org/first</link></item>
+    </rdf:RDF>)");
+  CHECK(old.title == "Old");
+  REQUIRE(old.articles.size() == 1);
+  CHECK(old.articles[0].link == "https://example.org/first");
+}
+
+TEST_CASE("ParseFeed falls back on Media RSS, iTunes and enclosures",
+          "[feed_parser]") {
+  const ParsedFeed feed = MustParse(R"(<rss version="2.0"
+      xmlns:media="http://search.yahoo.com/mrss/"
+      xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+      xmlns:dcterms="http://purl.org/dc/terms/"
+      xmlns:a10="http://www.w3.org/2005/Atom"><channel>
+    <item>
+      <media:group>
+        <media:title>Video title</media:title>
+        <media:description type="html">&lt;p&gt;Video &lt;b&gt;text&lt;/b&gt;&lt;/p&gt;</media:description>
+        <media:category>Clips</media:category>
+      </media:group>
+      <a10:link rel="alternate" href="https://video.example.org/v/1"/>
+      <dcterms:modified>2025-11-23T10:15:00Z</dcterms:modified>
+    </item>
+    <item>
+      <title>Episode 12</title>
+      <itunes:summary>What the episode is about.</itunes:summary>
+      <itunes:author>Pod Host</itunes:author>
+      <enclosure url="https://cdn.example.org/ep12.mp3" type="audio/mpeg"
+                 length="1"/>
+    </item></channel></rss>)");
+  REQUIRE(feed.articles.size() == 2);
+  const Article& video = feed.articles[0];
+  CHECK(video.title == "Video title");
+  CHECK(video.text == "Video text");
+  CHECK(video.link == "https://video.example.org/v/1");
+  CHECK(video.categories == std::vector<std::string>{"Clips"});
+  CHECK(video.published == 1763892900);
+  CHECK_FALSE(video.published_is_fallback);
+  const Article& episode = feed.articles[1];
+  CHECK(episode.text == "What the episode is about.");
+  CHECK(episode.author == "Pod Host");
+  CHECK(episode.link == "https://cdn.example.org/ep12.mp3");
+}
+
+TEST_CASE("ParseFeed gives each article its language", "[feed_parser]") {
+  SECTION("RSS: the item's dc:language, else the channel's") {
+    const ParsedFeed feed = MustParse(Rss(R"(
+      <item><title>A</title><link>https://e.org/a</link></item>
+      <item><title>B</title><link>https://e.org/b</link>
+        <dc:language>fr_CA</dc:language></item>)"));
+    CHECK(feed.language.empty());
+    REQUIRE(feed.articles.size() == 2);
+    CHECK(feed.articles[0].language.empty());
+    CHECK(feed.articles[1].language == "fr-ca");
+  }
+  SECTION("Atom: xml:lang inherited, the content's own winning") {
+    const ParsedFeed feed =
+        MustParse(R"(<feed xmlns="http://www.w3.org/2005/Atom"
+        xml:lang="de"><title>F</title>
+      <entry><id>tag:e.org,2025:1</id><title>Eins</title>
+        <content>Text</content></entry>
+      <entry xml:lang="en"><id>tag:e.org,2025:2</id><title>Two</title>
+        <summary>Text</summary></entry>
+      <entry><id>tag:e.org,2025:3</id><title>Tres</title>
+        <content xml:lang="es">Texto</content></entry>
+      <entry><id>tag:e.org,2025:4</id><title>Bad</title>
+        <content xml:lang="not a tag!">x</content></entry></feed>)");
+    CHECK(feed.language == "de");
+    REQUIRE(feed.articles.size() == 4);
+    CHECK(feed.articles[0].language == "de");
+    CHECK(feed.articles[1].language == "en");
+    CHECK(feed.articles[2].language == "es");
+    CHECK(feed.articles[3].language.empty());
+  }
+}
+
+TEST_CASE("ParseFeed resolves links against xml:base, else the fetched URL",
+          "[feed_parser]") {
+  const std::string body = R"(<feed xmlns="http://www.w3.org/2005/Atom"
+      xml:base="https://mirror.example.net/blog/">
+    <title>F</title><link href="./"/>
+    <entry><id>tag:e.org,2025:1</id><title>A</title>
+      <link href="posts/a.html"/></entry>
+    <entry xml:base="/other/"><id>tag:e.org,2025:2</id><title>B</title>
+      <link rel="alternate" href="b.html"/>
+      <link rel="enclosure" href="b.mp3"/></entry></feed>)";
+  const ParsedFeed feed = MustParse(body);
+  CHECK(feed.link == "https://mirror.example.net/blog/");
+  REQUIRE(feed.articles.size() == 2);
+  CHECK(feed.articles[0].link ==
+        "https://mirror.example.net/blog/posts/a.html");
+  CHECK(feed.articles[1].link == "https://mirror.example.net/other/b.html");
+
+  // Without xml:base, relative links are relative to where the feed was
+  // fetched from after redirects, not to the configured URL.
+  FeedSource moved = kSource;
+  moved.base_url = "https://new.example.com/rss/feed.xml";
+  const auto parsed = ParseFeed(
+      Rss("<item><title>R</title><link>../story/1</link></item>"), moved, kNow);
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed.value().articles.size() == 1);
+  CHECK(parsed.value().articles[0].link == "https://new.example.com/story/1");
+  CHECK(parsed.value().articles[0].feed_url == kSource.url);
+}
+
+TEST_CASE("ParseFeed takes the encoding from the HTTP Content-Type",
+          "[feed_parser]") {
+  FeedSource source = kSource;
+  source.content_type = "application/rss+xml; charset=windows-1251";
+  // "Мир" in windows-1251, in a document that declares nothing.
+  const auto parsed = ParseFeed(
+      "<rss><channel><item><title>\xCC\xE8\xF0</title>"
+      "<link>https://e.org/1</link></item></channel></rss>",
+      source, kNow);
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed.value().articles.size() == 1);
+  CHECK(parsed.value().articles[0].title == "\xD0\x9C\xD0\xB8\xD1\x80");
+}
+
+TEST_CASE("ParseFeed repairs windows-1252 bytes in a UTF-8 feed",
+          "[feed_parser]") {
+  const ParsedFeed feed =
+      MustParse(Rss("<item><title>\x93Quoted\x94 caf\xC3\xA9</title>"
+                    "<link>https://e.org/1</link></item>"));
+  REQUIRE(feed.articles.size() == 1);
+  CHECK(feed.articles[0].title == "\xE2\x80\x9CQuoted\xE2\x80\x9D caf\xC3\xA9");
+  CHECK(feed.warnings == std::vector<std::string>{
+                             "invalid UTF-8: read 2 byte(s) as windows-1252"});
+}
+
+TEST_CASE("ParseFeed unescapes twice-escaped markup and Atom 0.3 modes",
+          "[feed_parser]") {
+  const ParsedFeed rss = MustParse(
+      Rss("<item><title>T</title><link>https://e.org/1</link><description>"
+          "&amp;lt;p&amp;gt;Hello &amp;amp;amp; bye&amp;lt;/p&amp;gt;"
+          "</description></item>"));
+  REQUIRE(rss.articles.size() == 1);
+  CHECK(rss.articles[0].text == "Hello & bye");
+
+  const ParsedFeed atom03 = MustParse(R"(<feed version="0.3"
+      xmlns="http://purl.org/atom/ns#"><title>Old Atom</title>
+    <entry><title>E</title><id>tag:e.org,2004:1</id>
+      <issued>2004-01-02T03:04:05Z</issued>
+      <content type="text/html" mode="escaped">&lt;p&gt;Escaped &lt;i&gt;html&lt;/i&gt;&lt;/p&gt;</content>
+    </entry>
+    <entry><title>B</title><id>tag:e.org,2004:2</id>
+      <content type="text/plain" mode="base64">SGVsbG8=</content>
+      <summary>Summary instead</summary></entry></feed>)");
+  CHECK(atom03.title == "Old Atom");
+  REQUIRE(atom03.articles.size() == 2);
+  CHECK(atom03.articles[0].text == "Escaped html");
+  CHECK(atom03.articles[0].published == 1073012645);
+  CHECK(atom03.articles[1].text == "Summary instead");
+}
+
 }  // namespace
 }  // namespace newswatch::indexer

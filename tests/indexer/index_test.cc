@@ -359,6 +359,7 @@ TEST_CASE("Search returns the stored fields and a snippet", "[index]") {
       "Leaders said the plan would cap the army. Troops would withdraw.");
   article.categories = {"Europe"};
   article.author = "Desk";
+  article.language = "en-gb";
   IndexFixture fixture({article});
   auto query = ParseQuery("troops");
   REQUIRE(query.ok());
@@ -371,6 +372,7 @@ TEST_CASE("Search returns the stored fields and a snippet", "[index]") {
   CHECK(hit.article.feed_name == "World");
   CHECK(hit.article.published == article.published);
   CHECK(hit.article.categories == std::vector<std::string>{"Europe"});
+  CHECK(hit.article.language == "en-gb");
   CHECK_THAT(hit.snippet, Catch::Contains("Troops would withdraw"));
 }
 
