@@ -139,8 +139,7 @@ std::string ItemLanguage(pugi::xml_node dc_language, pugi::xml_node text_from,
     std::string language = TextOfPlain(dc_language);
     if (!language.empty()) return language;
   }
-  std::string language = XmlLangOf(text_from);
-  return language.empty() ? context.language : language;
+  return XmlLangOf(text_from).value_or(context.language);
 }
 
 // RSS 2.0, 0.9x and 1.0 items. Each child is looked at once: this loop is
@@ -148,10 +147,11 @@ std::string ItemLanguage(pugi::xml_node dc_language, pugi::xml_node text_from,
 ItemFields ReadRssItem(pugi::xml_node item, const FeedContext& context) {
   XmlNamespaces* namespaces = context.namespaces;
   pugi::xml_node title, link, guid, author, description, pub_date, enclosure;
-  pugi::xml_node dc_title, dc_date, dc_language, encoded;
+  pugi::xml_node body, fullitem;
+  pugi::xml_node dc_title, dc_date, dc_language, dc_description, encoded;
   pugi::xml_node issued, created, modified, atom_link, published, updated;
   pugi::xml_node itunes_summary, itunes_author;
-  std::vector<pugi::xml_node> categories, creators;
+  std::vector<pugi::xml_node> categories, creators, itunes_categories;
   MediaFields media;
   for (const pugi::xml_node child : item.children()) {
     if (child.type() != pugi::node_element) continue;
@@ -166,8 +166,15 @@ ItemFields ReadRssItem(pugi::xml_node item, const FeedContext& context) {
       if (name == "pubDate") KeepFirst(&pub_date, child);
       if (name == "enclosure") KeepFirst(&enclosure, child);
       if (name == "category") categories.push_back(child);
+      // Older and odder full-content elements.
+      if (name == "body" || name == "fullitem") KeepFirst(&fullitem, child);
+    } else if (ns == kXhtmlNs) {
+      if (name == "body") KeepFirst(&body, child);
     } else if (ns == kDcNs) {
       if (name == "title") KeepFirst(&dc_title, child);
+      if (name == "description") KeepFirst(&dc_description, child);
+      // dc:author is not Dublin Core, but feeds write it.
+      if (name == "author") creators.push_back(child);
       if (name == "date") KeepFirst(&dc_date, child);
       if (name == "language") KeepFirst(&dc_language, child);
       if (name == "creator") creators.push_back(child);
@@ -186,6 +193,7 @@ ItemFields ReadRssItem(pugi::xml_node item, const FeedContext& context) {
     } else if (ns == kItunesNs) {
       if (name == "summary") KeepFirst(&itunes_summary, child);
       if (name == "author") KeepFirst(&itunes_author, child);
+      if (name == "category") itunes_categories.push_back(child);
     } else if (ns == kMediaNs) {
       ReadMedia(child, namespaces, &media);
     }
@@ -221,7 +229,8 @@ ItemFields ReadRssItem(pugi::xml_node item, const FeedContext& context) {
     fields.author = TextOfMaybeHtml(itunes_author);
   }
   pugi::xml_node text_from = item;
-  for (const pugi::xml_node candidate : {encoded, description}) {
+  for (const pugi::xml_node candidate :
+       {encoded, body, fullitem, description, dc_description}) {
     if (candidate && fields.text.empty()) {
       fields.text = TextOfHtml(candidate);
       text_from = candidate;
@@ -238,6 +247,16 @@ ItemFields ReadRssItem(pugi::xml_node item, const FeedContext& context) {
   }
   for (const pugi::xml_node category : media.categories) {
     AddCategory(TextOfPlain(category), &fields);
+  }
+  // iTunes categories nest one level: <itunes:category text="Technology">
+  // <itunes:category text="Gadgets"/></itunes:category>.
+  for (const pugi::xml_node category : itunes_categories) {
+    AddCategory(CollapseWhitespace(category.attribute("text").value()),
+                &fields);
+    for (const pugi::xml_node sub :
+         namespaces->Children(category, kItunesNs, "category")) {
+      AddCategory(CollapseWhitespace(sub.attribute("text").value()), &fields);
+    }
   }
   ReadDate({pub_date, dc_date, issued, created, modified, published, updated},
            &fields);
@@ -263,8 +282,10 @@ std::string AlternateLink(const std::vector<pugi::xml_node>& links,
                           const std::string& document_url) {
   for (const pugi::xml_node link : links) {
     if (!IsAlternateLink(link)) continue;
+    // Some Atom 0.3 feeds write the URL as the element's text.
+    const pugi::xml_attribute href = link.attribute("href");
     std::string url = ResolveLink(BaseUrlFor(link, document_url),
-                                  link.attribute("href").value());
+                                  href ? href.value() : CharacterData(link));
     if (!url.empty()) return url;
   }
   return "";
@@ -397,10 +418,19 @@ std::vector<pugi::xml_node> FindItems(const FeedContext& context) {
 }
 
 std::string FeedTitle(const FeedContext& context) {
+  XmlNamespaces* namespaces = context.namespaces;
   const pugi::xml_node title =
-      context.namespaces->FirstChild(context.channel, context.core_ns, "title");
-  if (context.format == Format::kAtom) return AtomText(title).value_or("");
-  return title ? TextOfMaybeHtml(title) : "";
+      namespaces->FirstChild(context.channel, context.core_ns, "title");
+  std::string text = context.format == Format::kAtom
+                         ? AtomText(title).value_or("")
+                         : (title ? TextOfMaybeHtml(title) : "");
+  if (text.empty()) {
+    if (const pugi::xml_node dc_title =
+            namespaces->FirstChild(context.channel, kDcNs, "title")) {
+      text = TextOfMaybeHtml(dc_title);
+    }
+  }
+  return text;
 }
 
 std::string FeedLink(const FeedContext& context) {
@@ -431,7 +461,8 @@ std::string FeedLanguage(const FeedContext& context) {
     std::string language = TextOfPlain(element);
     if (!language.empty()) return language;
   }
-  return XmlLangOf(context.channel ? context.channel : context.root);
+  return XmlLangOf(context.channel ? context.channel : context.root)
+      .value_or("");
 }
 
 // A whole number in `text` (surrounding spaces allowed), if it is one and at
@@ -485,9 +516,10 @@ std::int64_t RefreshSeconds(const FeedContext& context) {
   return 0;
 }
 
-// Whether `item`'s end tag lies before `offset` in `xml`, the text pugixml
-// parsed. pugixml keeps whatever it built before an error, so the last item
-// of a broken document may be cut short; this tells a whole one from that.
+// Whether `item`'s (or another element's) end tag lies before `offset` in
+// `xml`, the text pugixml parsed. pugixml keeps whatever it built before an
+// error, so the last item of a broken document may be cut short; this tells a
+// whole one from that.
 bool EndsBefore(pugi::xml_node item, std::string_view xml, ptrdiff_t offset) {
   const ptrdiff_t start = item.offset_debug();
   if (start < 0 || offset <= start) return false;
@@ -501,6 +533,16 @@ bool EndsBefore(pugi::xml_node item, std::string_view xml, ptrdiff_t offset) {
     if (close != std::string_view::npos && span[close] == '>') return true;
   }
   return false;
+}
+
+// Whether `xml` ends in `root`'s end tag cut short ("</rss"), with the
+// break at `offset` there.
+bool BreaksInEndTag(pugi::xml_node root, std::string_view xml,
+                    ptrdiff_t offset) {
+  const std::string end_tag = "</" + std::string(root.name());
+  const size_t at = xml.rfind(end_tag);
+  return at != std::string_view::npos && static_cast<ptrdiff_t>(at) <= offset &&
+         TrimAscii(xml.substr(at + end_tag.size())).empty();
 }
 
 }  // namespace
@@ -554,19 +596,26 @@ config::Result<ParsedFeed> ParseFeed(std::string_view body,
     context.channel = namespaces.FirstChild(root, context.core_ns, "channel");
   }
   std::vector<pugi::xml_node> items = FindItems(context);
+  feed.title = FeedTitle(context);
+  TruncateUtf8(&feed.title, limits.max_title_bytes);
   if (!parsed) {
     if (!items.empty() && !EndsBefore(items.back(), xml, parsed.offset)) {
       items.pop_back();
     }
-    if (items.empty()) return fail(not_xml);
+    // A feed without items that breaks after its channel, or in its last
+    // end tag, still says what it is.
+    if (items.empty() &&
+        !(context.channel != root &&
+          EndsBefore(context.channel, xml, parsed.offset)) &&
+        !BreaksInEndTag(root, xml, parsed.offset)) {
+      return fail(not_xml);
+    }
     feed.warnings.push_back("XML breaks at offset " +
                             std::to_string(parsed.offset) + " (" +
                             parsed.description() + "); kept " +
                             std::to_string(items.size()) + " items before it");
   }
 
-  feed.title = FeedTitle(context);
-  TruncateUtf8(&feed.title, limits.max_title_bytes);
   feed.link = FeedLink(context);
   context.language = FeedLanguage(context);
   feed.language = NormalizeLanguage(context.language);

@@ -144,6 +144,9 @@ constexpr Signature kSignatures[] = {
     {std::string_view("\xFF\xFE\x00\x00", 4), "UTF-32LE", true},
     {std::string_view("\xFE\xFF", 2), "UTF-16BE", true},
     {std::string_view("\xFF\xFE", 2), "UTF-16LE", true},
+    // Without a mark, the NULs around a "<" tell UTF-32 from UTF-16.
+    {std::string_view("<\0\0\0", 4), "UTF-32LE", false},
+    {std::string_view("\0\0\0<", 4), "UTF-32BE", false},
     {std::string_view("<\0", 2), "UTF-16LE", false},
     {std::string_view("\0<", 2), "UTF-16BE", false},
 };

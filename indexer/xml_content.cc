@@ -1,10 +1,14 @@
 #include "indexer/xml_content.h"
 
+#include <openssl/evp.h>
+
+#include <climits>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "indexer/html_text.h"
+#include "indexer/text_encoding.h"
 #include "indexer/text_util.h"
 #include "indexer/url_resolution.h"
 
@@ -40,8 +44,21 @@ Content ContentOf(pugi::xml_node node) {
 // markup.
 std::string HtmlValueToText(const std::string& html) {
   std::string text = HtmlToText(html);
-  if (text.starts_with('<') && LooksLikeHtml(text)) text = HtmlToText(text);
+  if (html.find('<') == std::string::npos && text.starts_with('<') &&
+      LooksLikeHtml(text)) {
+    text = HtmlToText(text);
+  }
   return text;
+}
+
+// Plain text of decoded base64 content: only UTF-8 text is text, and text
+// that looks like HTML is read as HTML whatever the type says, since the
+// type of base64 content is rarely a text type.
+std::optional<std::string> Base64Text(pugi::xml_node node) {
+  std::optional<std::string> bytes = DecodeBase64(CharacterData(node));
+  if (!bytes || !IsValidUtf8(*bytes)) return std::nullopt;
+  return LooksLikeHtml(*bytes) ? HtmlValueToText(*bytes)
+                               : CollapseWhitespace(*bytes);
 }
 
 }  // namespace
@@ -50,7 +67,11 @@ std::string InnerXml(pugi::xml_node node) {
   std::string markup;
   StringWriter writer(&markup);
   for (const pugi::xml_node child : node.children()) {
-    child.print(writer, "", pugi::format_raw, pugi::encoding_utf8);
+    // No <x/> shorthand: HTML reads <script/> or <iframe/> as an open
+    // element that swallows the rest of the text.
+    child.print(writer, "",
+                pugi::format_raw | pugi::format_no_empty_element_tags,
+                pugi::encoding_utf8);
   }
   return markup;
 }
@@ -121,7 +142,11 @@ std::optional<std::string> AtomText(pugi::xml_node node) {
   // unread (binary, in practice).
   const std::string mode =
       LowerAscii(TrimAscii(node.attribute("mode").value()));
-  if (mode == "base64") return std::nullopt;
+  const bool is_html = type == "html" || type == "text/html";
+  const bool is_text = is_html || type.empty() || type == "text" ||
+                       type.starts_with("text/") || type == "xhtml" ||
+                       type.ends_with("xml");
+  if (mode == "base64" || !is_text) return Base64Text(node);
   const Content content = ContentOf(node);
   if (mode == "escaped" || type == "html" || type == "text/html") {
     return HtmlValueToText(content.value);
@@ -129,11 +154,8 @@ std::optional<std::string> AtomText(pugi::xml_node node) {
   if (type == "xhtml" || type.ends_with("xml")) {
     return HtmlToText(InnerXml(node));
   }
-  if (type.empty() || type == "text" || type.starts_with("text/")) {
-    return content.is_markup ? HtmlToText(content.value)
-                             : CollapseWhitespace(content.value);
-  }
-  return std::nullopt;
+  return content.is_markup ? HtmlToText(content.value)
+                           : CollapseWhitespace(content.value);
 }
 
 std::string BaseUrlFor(pugi::xml_node node, const std::string& document_url) {
@@ -150,13 +172,36 @@ std::string BaseUrlFor(pugi::xml_node node, const std::string& document_url) {
   return url;
 }
 
-std::string XmlLangOf(pugi::xml_node node) {
+std::optional<std::string> XmlLangOf(pugi::xml_node node) {
   for (pugi::xml_node at = node; at; at = at.parent()) {
     if (const pugi::xml_attribute lang = at.attribute("xml:lang")) {
       return lang.value();
     }
   }
-  return "";
+  return std::nullopt;
+}
+
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  // OpenSSL's streaming decoder skips whitespace and checks padding.
+  EVP_ENCODE_CTX* context = EVP_ENCODE_CTX_new();
+  if (context == nullptr) return std::nullopt;
+  EVP_DecodeInit(context);
+  std::string bytes(text.size() / 4 * 3 + 3, '\0');
+  int written = 0;
+  int tail = 0;
+  const bool ok =
+      text.size() <= static_cast<size_t>(INT_MAX) &&
+      EVP_DecodeUpdate(context, reinterpret_cast<unsigned char*>(bytes.data()),
+                       &written,
+                       reinterpret_cast<const unsigned char*>(text.data()),
+                       static_cast<int>(text.size())) >= 0 &&
+      EVP_DecodeFinal(context,
+                      reinterpret_cast<unsigned char*>(bytes.data()) + written,
+                      &tail) == 1;
+  EVP_ENCODE_CTX_free(context);
+  if (!ok) return std::nullopt;
+  bytes.resize(static_cast<size_t>(written + tail));
+  return bytes;
 }
 
 }  // namespace newswatch::indexer

@@ -29,8 +29,8 @@ std::string TextOfMaybeHtml(pugi::xml_node node);
 
 // Plain text of an element that holds HTML (RSS description and
 // content:encoded), entity-escaped or inline. Markup escaped twice
-// ("&amp;lt;p&amp;gt;") is unescaped twice: a text that still starts with a
-// tag after one pass was meant as markup.
+// ("&amp;lt;p&amp;gt;") is unescaped twice: HTML without a single tag whose
+// text starts with one after a pass was meant as markup.
 std::string TextOfHtml(pugi::xml_node node);
 
 // Plain text of an element that holds plain text (guids, dates, categories).
@@ -38,17 +38,24 @@ std::string TextOfPlain(pugi::xml_node node);
 
 // Plain text of an Atom text construct (RFC 4287 3.1: type text, html or
 // xhtml) or atom:content (any text or XML media type), also Atom 0.3's
-// mode="escaped"; nullopt when there is nothing inline to read (content with
-// src, base64, or binary media).
+// mode="escaped" and mode="base64", and base64 content of other media types
+// (RFC 4287 4.1.3.3) when it decodes to UTF-8 text (read as HTML when it
+// looks like HTML); nullopt when there is nothing inline to read (content
+// with src, or binary media).
 std::optional<std::string> AtomText(pugi::xml_node node);
 
 // The base URL for links in `node`: `document_url`, overridden by any
 // xml:base on the way down from the root (RFC 3986 stacks them).
 std::string BaseUrlFor(pugi::xml_node node, const std::string& document_url);
 
-// The xml:lang in scope at `node` (its own or the nearest ancestor's),
-// as written; "" when none.
-std::string XmlLangOf(pugi::xml_node node);
+// The xml:lang in scope at `node` (its own or the nearest ancestor's), as
+// written; nullopt when none. An empty xml:lang is "" (XML 1.0 2.12: the
+// language is unknown, which overrides any inherited one).
+std::optional<std::string> XmlLangOf(pugi::xml_node node);
+
+// The bytes that base64 `text` (whitespace allowed) encodes, or nullopt
+// when it is not base64.
+std::optional<std::string> DecodeBase64(std::string_view text);
 
 }  // namespace newswatch::indexer
 

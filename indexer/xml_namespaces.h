@@ -28,6 +28,7 @@ inline constexpr std::string_view kSyndicationNs =
 inline constexpr std::string_view kMediaNs = "http://search.yahoo.com/mrss/";
 inline constexpr std::string_view kItunesNs =
     "http://www.itunes.com/dtds/podcast-1.0.dtd";
+inline constexpr std::string_view kXhtmlNs = "http://www.w3.org/1999/xhtml";
 
 // The part of a qualified name after the colon, or all of it.
 std::string_view LocalName(const char* qualified);

@@ -620,13 +620,17 @@ TEST_CASE("ParseFeed unescapes twice-escaped markup and Atom 0.3 modes",
       <content type="text/html" mode="escaped">&lt;p&gt;Escaped &lt;i&gt;html&lt;/i&gt;&lt;/p&gt;</content>
     </entry>
     <entry><title>B</title><id>tag:e.org,2004:2</id>
-      <content type="text/plain" mode="base64">SGVsbG8=</content>
-      <summary>Summary instead</summary></entry></feed>)");
+      <content type="text/plain" mode="base64">SGVs
+        bG8=</content></entry>
+    <entry><title>C</title><id>tag:e.org,2004:3</id>
+      <content type="image/png" mode="base64">iVBORw0KGgo=</content>
+      <summary>Binary content, so the summary</summary></entry></feed>)");
   CHECK(atom03.title == "Old Atom");
-  REQUIRE(atom03.articles.size() == 2);
+  REQUIRE(atom03.articles.size() == 3);
   CHECK(atom03.articles[0].text == "Escaped html");
   CHECK(atom03.articles[0].published == 1073012645);
-  CHECK(atom03.articles[1].text == "Summary instead");
+  CHECK(atom03.articles[1].text == "Hello");
+  CHECK(atom03.articles[2].text == "Binary content, so the summary");
 }
 
 }  // namespace
