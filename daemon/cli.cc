@@ -4,6 +4,7 @@
 #include <map>
 
 #include "daemon/commands.h"
+#include "daemon/parse_command.h"
 
 namespace newswatch::daemon {
 
@@ -20,6 +21,7 @@ Commands:
   search QUERY            search the archive
   alerts                  show the alerts recorded so far
   feeds [--json]          show each feed's polling state
+  parse FILE|URL [--json] show what the parser makes of one feed
   check-config            validate the config and print every problem
 
 Options:
@@ -55,15 +57,23 @@ std::optional<ParsedArgs> ParseCommandArgs(const CommandContext& context,
 
 int RunCli(const std::vector<std::string>& args, const std::string& config_env,
            std::ostream& out, std::ostream& err) {
+  std::string config_path =
+      config_env.empty() ? kDefaultConfigPath : config_env;
+  // Named by --config or $NEWSWATCH_CONFIG rather than defaulted: `parse`
+  // reads a config only then.
+  bool config_chosen = !config_env.empty();
   const std::map<std::string, Command> commands = {
       {"run", RunCommand},
       {"search", SearchCommand},
       {"alerts", AlertsCommand},
       {"feeds", FeedsCommand},
+      {"parse",
+       [&config_chosen](const CommandContext& context,
+                        const std::vector<std::string>& command_args) {
+         return ParseCommand(context, command_args, config_chosen);
+       }},
       {"check-config", CheckConfigCommand}};
 
-  std::string config_path =
-      config_env.empty() ? kDefaultConfigPath : config_env;
   size_t i = 0;
   for (; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -81,8 +91,10 @@ int RunCli(const std::vector<std::string>& args, const std::string& config_env,
         return kExitUsage;
       }
       config_path = args[++i];
+      config_chosen = true;
     } else if (arg.rfind("--config=", 0) == 0) {
       config_path = arg.substr(9);
+      config_chosen = true;
     } else if (arg.rfind("-", 0) == 0) {
       err << "newswatch: unknown option " << arg << "\n\n" << kHelp;
       return kExitUsage;

@@ -147,7 +147,12 @@ config::Status FeedPolling::IngestHeld() {
   std::vector<FetchedFeed> batch;
   batch.reserve(held.size());
   for (const PollResponse& response : held) {
-    batch.push_back({&config_.feeds[response.feed], response.body});
+    // file: URLs have no Content-Type (whatever libcurl guesses from the
+    // name); their encoding is the document's to say.
+    const bool file = response.final_url.rfind("file:", 0) == 0;
+    batch.push_back({&config_.feeds[response.feed], response.body,
+                     response.final_url,
+                     file ? std::string() : response.content_type});
   }
   const std::chrono::nanoseconds cpu_before = ThreadCpuTime();
   config::Result<std::vector<IngestOutcome>> outcomes = pipeline_.Ingest(batch);
@@ -187,15 +192,32 @@ config::Status FeedPolling::IngestHeld() {
     }
     states_[response.feed].articles_seen +=
         static_cast<long long>(outcome.new_articles);
+    states_[response.feed].last_warning = SummarizeWarnings(outcome.warnings);
     RecordSuccess(response.feed, response, outcome.refresh_seconds, polled_at);
     ++tally_.fetched;
     log_ << Name(response.feed) << ": " << outcome.articles << " article(s), "
          << outcome.new_articles << " new, " << outcome.alerts << " alert(s)"
          << std::endl;
+    LogWarnings(response.feed, outcome.warnings);
   }
   // After the articles are safe: a crash before this re-polls without the
   // new validators and finds the articles already indexed.
   return SaveStates(changed);
+}
+
+void FeedPolling::LogWarnings(size_t feed,
+                              const std::vector<std::string>& warnings) {
+  const size_t shown = std::min(warnings.size(), kMaxWarningLinesPerPoll);
+  for (size_t i = 0; i < shown; ++i) {
+    log_ << Name(feed) << ": warning: "
+         << config::TruncateUtf8(config::OneLine(warnings[i]),
+                                 kMaxLastWarningBytes)
+         << std::endl;
+  }
+  if (warnings.size() > shown) {
+    log_ << Name(feed) << ": warning: " << warnings.size() - shown
+         << " more warning(s) not shown" << std::endl;
+  }
 }
 
 bool FeedPolling::ApplyWithoutBody(size_t feed, const PollResponse& response,

@@ -3,7 +3,8 @@
 // FeedPoller for them, and turns each response into the feed's new state and
 // next poll: 200 -> ingest; 304 -> nothing to do; 410 -> gone; 429/503 ->
 // wait as Retry-After says; errors -> back off; 301/308 -> poll the new URL
-// from now on.
+// from now on. The parser's warnings are logged and kept in the feed's state
+// (last_warning).
 //
 // Single-threaded: the owner's thread calls everything (the poller's own
 // thread does the transfers).
@@ -15,6 +16,7 @@
 #include <functional>
 #include <ostream>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "config/config.h"
@@ -35,6 +37,9 @@ inline constexpr size_t kMaxBatchBytes = 32 * 1024 * 1024;
 inline constexpr std::int64_t kMaxBatchWaitSeconds = 2;
 // Feeds whose batch met a busy database are fetched again this much later.
 inline constexpr std::int64_t kBusyRetrySeconds = 60;
+// The parser's warnings logged per feed and poll; the rest are counted. A
+// feed that repeats every item would otherwise log a line per item.
+inline constexpr size_t kMaxWarningLinesPerPoll = 10;
 
 class FeedPolling {
  public:
@@ -98,6 +103,9 @@ class FeedPolling {
                      std::int64_t refresh_seconds, std::int64_t now);
   void RecordError(size_t feed, const PollResponse& response,
                    const std::string& what, std::int64_t now);
+  // Logs the parser's warnings about a feed's body, one line each
+  // ("feed "NAME": warning: ..."), at most kMaxWarningLinesPerPoll.
+  void LogWarnings(size_t feed, const std::vector<std::string>& warnings);
   std::string Name(size_t feed) const;
 
   const config::Config& config_;

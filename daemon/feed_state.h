@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace newswatch::daemon {
 
@@ -42,6 +43,11 @@ struct FeedState {
   // sy:updateFrequency), from its last full parse; 0: it does not say. Kept
   // so that a 304 schedules like the 200 before it.
   std::int64_t feed_refresh_seconds = 0;
+  // The parser's warnings about the last body that parsed (a document broken
+  // half-way, items over the cap), as SummarizeWarnings makes them; empty
+  // when there were none. Only a parsed body changes it: a 304, a failed
+  // fetch or a body that is not a feed leave it as it was.
+  std::string last_warning;
 
   // A state for a feed never polled.
   static FeedState Pending(const std::string& configured_url) {
@@ -51,6 +57,13 @@ struct FeedState {
     return state;
   }
 };
+
+// Most bytes of FeedState::last_warning, the ellipsis included.
+inline constexpr size_t kMaxLastWarningBytes = 500;
+
+// `warnings` joined with "; ", made one line (config::OneLine) and cut to
+// kMaxLastWarningBytes on a character boundary; empty for none.
+std::string SummarizeWarnings(const std::vector<std::string>& warnings);
 
 }  // namespace newswatch::daemon
 

@@ -26,12 +26,52 @@ constexpr char kSchema[] = R"(CREATE TABLE IF NOT EXISTS feed_state (
     last_success        INTEGER NOT NULL DEFAULT 0,
     next_poll           INTEGER NOT NULL DEFAULT 0,
     articles_seen       INTEGER NOT NULL DEFAULT 0,
-    feed_refresh_seconds INTEGER NOT NULL DEFAULT 0))";
+    feed_refresh_seconds INTEGER NOT NULL DEFAULT 0,
+    last_warning        TEXT NOT NULL DEFAULT ''))";
 
+// Columns added after the table first shipped, for databases created before
+// them: (column, definition). kSchema has them for new files.
+struct AddedColumn {
+  const char* column;
+  const char* definition;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"last_warning", "TEXT NOT NULL DEFAULT ''"},
+};
+
+// Every column, in ReadRow's and Save's order; the added ones last.
 constexpr char kColumns[] =
     "url, effective_url, allow_restricted, etag, last_modified, health, "
     "http_status, last_error, consecutive_errors, last_poll, last_success, "
-    "next_poll, articles_seen, feed_refresh_seconds";
+    "next_poll, articles_seen, feed_refresh_seconds, last_warning";
+// As kColumns, with an empty last_warning for a table that lacks it (an old
+// database opened read-only, which cannot be migrated).
+constexpr char kColumnsWithoutWarning[] =
+    "url, effective_url, allow_restricted, etag, last_modified, health, "
+    "http_status, last_error, consecutive_errors, last_poll, last_success, "
+    "next_poll, articles_seen, feed_refresh_seconds, '' AS last_warning";
+
+bool HasColumn(SQLite::Database& db, const char* column) {
+  SQLite::Statement info(
+      db, "SELECT 1 FROM pragma_table_info('feed_state') WHERE name = ?");
+  info.bind(1, column);
+  return info.executeStep();
+}
+
+// Creates the table, or brings an older one up to date. In one IMMEDIATE
+// transaction, so two processes opening an old file at once cannot both
+// add a column (the second would fail on the duplicate).
+void CreateOrMigrate(SQLite::Database& db) {
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  db.exec(kSchema);
+  for (const AddedColumn& added : kAddedColumns) {
+    if (!HasColumn(db, added.column)) {
+      db.exec(std::string("ALTER TABLE feed_state ADD COLUMN ") + added.column +
+              " " + added.definition);
+    }
+  }
+  transaction.commit();
+}
 
 FeedState ReadRow(SQLite::Statement& row) {
   FeedState state;
@@ -50,6 +90,7 @@ FeedState ReadRow(SQLite::Statement& row) {
   state.next_poll = row.getColumn(11).getInt64();
   state.articles_seen = row.getColumn(12).getInt64();
   state.feed_refresh_seconds = row.getColumn(13).getInt64();
+  state.last_warning = row.getColumn(14).getString();
   if (state.effective_url.empty()) state.effective_url = state.url;
   return state;
 }
@@ -59,6 +100,9 @@ FeedState ReadRow(SQLite::Statement& row) {
 struct FeedStateStore::Impl {
   fs::path file;
   std::unique_ptr<SQLite::Database> db;  // Null: read-only, nothing there.
+  // The SELECT list of Load: kColumns, unless the table is too old to have
+  // them all and the file is open read-only.
+  const char* columns = kColumns;
 
   // Busy or locked (another connection kept the write lock past the busy
   // timeout) is transient; anything else is fatal.
@@ -92,14 +136,19 @@ config::Result<std::unique_ptr<FeedStateStore>> FeedStateStore::Open(
       // polling those feeds again without their validators; the articles
       // themselves are safe in the index and the alerts tables.
       impl->db->exec("PRAGMA synchronous=NORMAL");
-      impl->db->exec(kSchema);
+      CreateOrMigrate(*impl->db);
     } else {
       std::error_code ignored;
       if (fs::exists(database, ignored)) {
         auto db = std::make_unique<SQLite::Database>(database.string(),
                                                      SQLite::OPEN_READONLY);
         db->setBusyTimeout(5000);
-        if (db->tableExists("feed_state")) impl->db = std::move(db);
+        if (db->tableExists("feed_state")) {
+          if (!HasColumn(*db, "last_warning")) {
+            impl->columns = kColumnsWithoutWarning;
+          }
+          impl->db = std::move(db);
+        }
       }
     }
   } catch (const std::exception& error) {
@@ -114,7 +163,8 @@ config::Result<std::vector<FeedState>> FeedStateStore::Load(
   if (impl_->db != nullptr) {
     try {
       SQLite::Statement rows(
-          *impl_->db, std::string("SELECT ") + kColumns + " FROM feed_state");
+          *impl_->db,
+          std::string("SELECT ") + impl_->columns + " FROM feed_state");
       while (rows.executeStep()) {
         FeedState state = ReadRow(rows);
         stored.emplace(state.url, std::move(state));
@@ -146,7 +196,7 @@ config::Status FeedStateStore::Save(const std::vector<FeedState>& states) {
         *impl_->db, std::string("INSERT OR REPLACE INTO feed_state (") +
                         kColumns +
                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                        "?, ?, ?)");
+                        "?, ?, ?, ?)");
     for (const FeedState& state : states) {
       upsert.bind(1, state.url);
       upsert.bind(2, state.effective_url);
@@ -162,6 +212,7 @@ config::Status FeedStateStore::Save(const std::vector<FeedState>& states) {
       upsert.bind(12, static_cast<int64_t>(state.next_poll));
       upsert.bind(13, static_cast<int64_t>(state.articles_seen));
       upsert.bind(14, static_cast<int64_t>(state.feed_refresh_seconds));
+      upsert.bind(15, state.last_warning);
       upsert.exec();
       upsert.reset();
     }

@@ -24,14 +24,16 @@ constexpr char kHelp[] = R"(usage: newswatch [--config PATH] feeds [--json]
 
 Shows each configured feed's polling state, in config order: its health
 (ok, error, gone or pending), the last HTTP status, errors in a row with the
-last one, the last successful poll and when it is polled next. A feed the
-daemon has not polled yet is pending. Never writes to the database.
+last one, the parser's warnings about the last body it parsed, the last
+successful poll and when it is polled next. A feed the daemon has not polled
+yet is pending. Never writes to the database.
 
   --json   one JSON object per line: name, url (as configured),
            effective_url (after permanent redirects), state, http_status,
-           consecutive_errors, last_error, last_poll, last_success,
-           next_poll (RFC 3339, UTC), articles_seen, etag, last_modified;
-           null where there is no value
+           consecutive_errors, last_error, last_warning (the parser's
+           warnings about the last body it parsed), last_poll,
+           last_success, next_poll (RFC 3339, UTC), articles_seen, etag,
+           last_modified; null where there is no value
 )";
 
 // The options of every form of `feeds`. Subcommands add theirs here, since
@@ -95,6 +97,7 @@ std::string NextPollText(const FeedState& state, std::int64_t now) {
 //       HTTP <status>|- · last poll <when> · last success <when>
 //       <next poll> · <n> article(s) seen
 //       [<n> error(s) in a row[: <last_error>]]
+//       [warning: <last_warning>]
 // where <when> is "<RFC 3339> (<span> ago)" or "never".
 // Names, URLs and errors come from configs and feed servers, hence OneLine.
 void PrintText(std::ostream& out, const config::Feed& feed,
@@ -124,6 +127,9 @@ void PrintText(std::ostream& out, const config::Feed& feed,
     }
     out << "\n";
   }
+  if (!state.last_warning.empty()) {
+    out << "    warning: " << config::OneLine(state.last_warning) << "\n";
+  }
 }
 
 void PrintJson(std::ostream& out, const config::Feed& feed,
@@ -138,6 +144,7 @@ void PrintJson(std::ostream& out, const config::Feed& feed,
        state.http_status == 0 ? Json(nullptr) : Json(state.http_status)},
       {"consecutive_errors", state.consecutive_errors},
       {"last_error", StringOrNull(state.last_error)},
+      {"last_warning", StringOrNull(state.last_warning)},
       {"last_poll", TimeOrNull(state.last_poll)},
       {"last_success", TimeOrNull(state.last_success)},
       {"next_poll", next ? Json(config::FormatRfc3339(*next)) : Json(nullptr)},

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "alerts/digest_schedule.h"
-#include "config/text.h"
 #include "indexer/feed_parser.h"
 
 namespace newswatch::daemon {
@@ -53,18 +52,17 @@ config::Result<std::vector<IngestOutcome>> Pipeline::Ingest(
   for (size_t i = 0; i < feeds.size(); ++i) {
     const config::Feed& feed = *feeds[i].feed;
     feed_of_url[feed.url] = i;
+    const indexer::FeedSource source{feed.url, feed.name, feeds[i].final_url,
+                                     feeds[i].content_type};
     config::Result<indexer::ParsedFeed> parsed =
-        indexer::ParseFeed(feeds[i].body, {feed.url, feed.name}, now);
+        indexer::ParseFeed(feeds[i].body, source, now);
     if (!parsed.ok()) {
       outcomes[i].error = parsed.error();
       continue;
     }
-    for (const std::string& warning : parsed.value().warnings) {
-      log_ << "feed \"" << config::OneLine(feed.name)
-           << "\": " << config::OneLine(warning) << std::endl;
-    }
     outcomes[i].articles = parsed.value().articles.size();
     outcomes[i].refresh_seconds = parsed.value().refresh_seconds;
+    outcomes[i].warnings = std::move(parsed.value().warnings);
     for (indexer::Article& article : parsed.value().articles) {
       articles.push_back(std::move(article));
     }

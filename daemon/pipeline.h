@@ -10,6 +10,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "alerts/alert_store.h"
 #include "config/config.h"
@@ -23,6 +24,12 @@ namespace newswatch::daemon {
 struct FetchedFeed {
   const config::Feed* feed = nullptr;
   std::string_view body;  // Owned by the caller until Ingest returns.
+  // Where the body came from after redirects (relative links resolve
+  // against it); empty means the feed's URL.
+  std::string final_url = {};
+  // The HTTP Content-Type header (its charset names the encoding); empty
+  // for file: URLs and when the server sent none.
+  std::string content_type = {};
 };
 
 struct IngestOutcome {
@@ -33,15 +40,20 @@ struct IngestOutcome {
   size_t alerts = 0;        // Newly recorded.
   // How often the feed says it changes (ParsedFeed::refresh_seconds).
   std::int64_t refresh_seconds = 0;
+  // The parser's warnings (ParsedFeed::warnings): problems that did not stop
+  // it, such as a document broken half-way. Not logged here: the caller
+  // logs them with the poll's line.
+  std::vector<std::string> warnings;
 };
 
 class Pipeline {
  public:
   using Clock = std::function<std::int64_t()>;  // Unix seconds.
 
-  // All references must outlive the pipeline. `log` receives one line per
-  // feed poll and per problem. `on_deliveries` is called after alerts with
-  // deliveries were recorded (the delivery thread's Wake); may be empty.
+  // All references must outlive the pipeline. `log` receives a line per
+  // batch Recover() finishes (per-feed results go back in IngestOutcome).
+  // `on_deliveries` is called after alerts with deliveries were recorded
+  // (the delivery thread's Wake); may be empty.
   Pipeline(const config::Config& config, indexer::Index& index,
            const indexer::Matcher& matcher, alerts::AlertStore& store,
            std::ostream& log, Clock clock,

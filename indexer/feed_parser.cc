@@ -11,6 +11,7 @@
 #include "indexer/article_builder.h"
 #include "indexer/feed_date.h"
 #include "indexer/html_text.h"
+#include "indexer/json_feed.h"
 #include "indexer/text_encoding.h"
 #include "indexer/text_util.h"
 #include "indexer/url_resolution.h"
@@ -559,6 +560,14 @@ config::Result<ParsedFeed> ParseFeed(std::string_view body,
       DecodeXmlToUtf8(body, source.content_type, &converted, &feed.warnings);
   const std::string_view trimmed = TrimAscii(xml);
   if (trimmed.empty()) return fail("empty body");
+  if (trimmed.starts_with('{')) {
+    config::Result<ParsedFeed> json = ParseJsonFeed(xml, source, now, limits);
+    if (json.ok()) {
+      json.value().warnings.insert(json.value().warnings.begin(),
+                                   feed.warnings.begin(), feed.warnings.end());
+    }
+    return json;
+  }
   if (LooksLikeHtmlPage(xml)) return fail("not a feed: looks like HTML");
 
   pugi::xml_document document;

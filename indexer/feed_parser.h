@@ -47,18 +47,21 @@ struct ParseLimits {
   size_t max_text_bytes = 256 * 1024;
 };
 
-// Parses RSS 2.0 (and 0.9x), RSS 1.0 (RDF) and Atom 1.0. `now` (Unix seconds)
-// dates articles whose feed gives no usable date. Thread-safe (no shared
-// state). Errors are kPermanent: "not a feed: looks like HTML", "empty
-// body", "not XML: <pugixml's description> at offset N", "not a feed: root
-// element <x>".
+// Parses RSS 0.90-0.94 and 2.0, RSS 1.0 (RDF), Atom 0.3 and 1.0, and (for a
+// body that starts with '{') JSON Feed 1.0 and 1.1, as ParseJsonFeed. `now`
+// (Unix seconds) dates articles whose feed gives no usable date.
+// Thread-safe (no shared state). Errors are kPermanent: "not a feed: looks
+// like HTML", "empty body", "not XML: <pugixml's description> at offset N",
+// "not a feed: root element <x>", and ParseJsonFeed's.
 //
-// The encoding is taken from a byte order mark, else from the XML
-// declaration (Latin-1 labels read as windows-1252, as browsers do). Article
-// ids are unique within one result: an item that repeats an earlier one's
-// id, link and title is dropped; one that only repeats the id gets the id
-// with "#<link>" (or "#<hash>") appended. Links are absolute http(s) URLs or
-// empty.
+// The body is decoded to UTF-8 as DecodeXmlToUtf8 says (byte order mark,
+// HTTP charset, XML declaration; invalid UTF-8 repaired as windows-1252). A
+// document broken half-way keeps the items before the break, with a
+// warning. Article ids are unique within one result: an item that repeats
+// an earlier one's id, link and title is dropped; one that only repeats the
+// id gets the id with "#<link>" (or "#<hash>") appended. Links are absolute
+// http(s) URLs or empty, resolved against xml:base, else the URL the body
+// was fetched from.
 config::Result<ParsedFeed> ParseFeed(std::string_view body,
                                      const FeedSource& source, std::int64_t now,
                                      const ParseLimits& limits = {});

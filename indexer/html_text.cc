@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "indexer/html_fast_text.h"
 #include "indexer/text_util.h"
 
 namespace newswatch::indexer {
@@ -381,9 +382,18 @@ std::string HtmlToText(std::string_view html) {
   if (html.find_first_of("<&") == std::string_view::npos) {
     return CollapseWhitespace(html);
   }
+  // Most news HTML is simple enough for a single pass; gumbo is ten times
+  // slower, so it only gets what that pass is not sure to read as it does.
+  if (std::optional<std::string> text = FastHtmlToText(html)) {
+    return *std::move(text);
+  }
   if (NestsDeeperThan(html, kMaxNestingForGumbo)) {
     return CollapseWhitespace(StripTags(html));
   }
+  return HtmlToTextWithGumbo(html);
+}
+
+std::string HtmlToTextWithGumbo(std::string_view html) {
   return CollapseWhitespace(GumboText(html));
 }
 

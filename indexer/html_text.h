@@ -17,6 +17,11 @@ namespace newswatch::indexer {
 // instead (such input is hostile, not news). Thread-safe.
 std::string HtmlToText(std::string_view html);
 
+// HtmlToText by gumbo alone, whatever the input: the reference that
+// HtmlToText's fast path (html_fast_text.h) must equal wherever it answers.
+// For tests; quadratic in nesting depth, so not for untrusted input.
+std::string HtmlToTextWithGumbo(std::string_view html);
+
 // Returns `text` with every run of whitespace (ASCII whitespace, U+00A0
 // no-break space, U+2028/U+2029) replaced by one space and both ends trimmed;
 // other control characters dropped; invalid UTF-8 replaced by U+FFFD. The

@@ -56,6 +56,10 @@ FeedState FullState() {
   state.last_success = 1'795'900'000;
   state.next_poll = 1'795'953'600;
   state.articles_seen = 5'000'000'000LL;  // Beyond 32 bits.
+  state.feed_refresh_seconds = 3600;
+  state.last_warning =
+      "XML breaks at offset 812 (Unexpected end); kept 2 "
+      "items before it";
   return state;
 }
 
@@ -73,6 +77,8 @@ void CheckSame(const FeedState& got, const FeedState& want) {
   CHECK(got.last_success == want.last_success);
   CHECK(got.next_poll == want.next_poll);
   CHECK(got.articles_seen == want.articles_seen);
+  CHECK(got.feed_refresh_seconds == want.feed_refresh_seconds);
+  CHECK(got.last_warning == want.last_warning);
 }
 
 void CheckPending(const FeedState& state, const std::string& url) {
@@ -239,6 +245,93 @@ TEST_CASE("FeedStateStore::Save fails on a read-only store", "[feed_state]") {
     CHECK(saved.error().kind == config::ErrorKind::kFatal);
     CheckPending(LoadStates(*store, {state.url}).at(0), state.url);
   }
+}
+
+// The feed_state table as the release before last_warning created it, with
+// one row.
+void CreateTableWithoutWarning(const fs::path& file) {
+  SQLite::Database db(file.string(),
+                      SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec(R"(CREATE TABLE feed_state (
+      url                 TEXT PRIMARY KEY,
+      effective_url       TEXT NOT NULL,
+      allow_restricted    INTEGER NOT NULL DEFAULT 0,
+      etag                TEXT NOT NULL DEFAULT '',
+      last_modified       TEXT NOT NULL DEFAULT '',
+      health              TEXT NOT NULL DEFAULT 'pending',
+      http_status         INTEGER NOT NULL DEFAULT 0,
+      last_error          TEXT NOT NULL DEFAULT '',
+      consecutive_errors  INTEGER NOT NULL DEFAULT 0,
+      last_poll           INTEGER NOT NULL DEFAULT 0,
+      last_success        INTEGER NOT NULL DEFAULT 0,
+      next_poll           INTEGER NOT NULL DEFAULT 0,
+      articles_seen       INTEGER NOT NULL DEFAULT 0,
+      feed_refresh_seconds INTEGER NOT NULL DEFAULT 0))");
+  db.exec(
+      "INSERT INTO feed_state (url, effective_url, health, http_status, "
+      "etag, articles_seen) VALUES ('https://example.org/old.xml', "
+      "'https://example.org/old.xml', 'ok', 200, '\"e1\"', 7)");
+}
+
+bool HasWarningColumn(const fs::path& file) {
+  SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement info(db,
+                         "SELECT 1 FROM pragma_table_info('feed_state') "
+                         "WHERE name = 'last_warning'");
+  return info.executeStep();
+}
+
+TEST_CASE("FeedStateStore adds last_warning to an older table",
+          "[feed_state]") {
+  TempDir dir;
+  const fs::path file = dir.path() / "newswatch.db";
+  CreateTableWithoutWarning(file);
+  const std::string old_url = "https://example.org/old.xml";
+
+  SECTION("read-only: the old table is read as is, unchanged") {
+    auto reader = OpenStore(file, FeedStateStore::Mode::kReadOnly);
+    const FeedState loaded = LoadStates(*reader, {old_url}).at(0);
+    CHECK(loaded.health == FeedHealth::kOk);
+    CHECK(loaded.http_status == 200);
+    CHECK(loaded.etag == "\"e1\"");
+    CHECK(loaded.articles_seen == 7);
+    CHECK(loaded.last_warning.empty());
+    CHECK_FALSE(HasWarningColumn(file));
+  }
+  SECTION("read-write: migrated, the old rows kept") {
+    {
+      auto store = OpenStore(file);
+      CHECK(HasWarningColumn(file));
+      const FeedState loaded = LoadStates(*store, {old_url}).at(0);
+      CHECK(loaded.health == FeedHealth::kOk);
+      CHECK(loaded.etag == "\"e1\"");
+      CHECK(loaded.articles_seen == 7);
+      CHECK(loaded.last_warning.empty());
+      FeedState warned = loaded;
+      warned.last_warning = "dropped item 2: same id, link and title as item 1";
+      SaveStates(*store, {warned, FullState()});
+    }
+    // Opening again is a no-op; every field round-trips.
+    auto store = OpenStore(file);
+    CHECK(LoadStates(*store, {old_url}).at(0).last_warning ==
+          "dropped item 2: same id, link and title as item 1");
+    CheckSame(LoadStates(*store, {FullState().url}).at(0), FullState());
+    auto reader = OpenStore(file, FeedStateStore::Mode::kReadOnly);
+    CheckSame(LoadStates(*reader, {FullState().url}).at(0), FullState());
+  }
+}
+
+TEST_CASE("FeedStateStore: a saved last_warning is cleared by saving none",
+          "[feed_state]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path() / "newswatch.db");
+  FeedState state = FullState();
+  SaveStates(*store, {state});
+  CHECK(LoadStates(*store, {state.url}).at(0).last_warning ==
+        state.last_warning);
+  state.last_warning.clear();
+  SaveStates(*store, {state});
+  CHECK(LoadStates(*store, {state.url}).at(0).last_warning.empty());
 }
 
 TEST_CASE("FeedStateStore: a second connection sees the first's writes",

@@ -122,6 +122,8 @@ class FeedsFixture {
     wire.last_success = kPolled;
     wire.next_poll = kPolled + 900;
     wire.articles_seen = 37;
+    wire.last_warning =
+        "XML breaks at offset 812 (Unexpected end); kept 2 items before it";
 
     FeedState local = FeedState::Pending(url(1));
     local.health = FeedHealth::kError;
@@ -140,6 +142,7 @@ class FeedsFixture {
     evil.last_success = kPolled - 86400;
     evil.next_poll = kPolled + 1200;  // Stale: a gone feed is not polled.
     evil.articles_seen = 5;
+    evil.last_warning = "unknown encoding \x1b[31m\r\nx; read as UTF-8";
     Save({wire, local, evil});
   }
 
@@ -149,6 +152,16 @@ class FeedsFixture {
   fs::path data_dir_;
   std::vector<std::string> urls_;
 };
+
+size_t CountOccurrences(const std::string& haystack,
+                        const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size())) {
+    ++count;
+  }
+  return count;
+}
 
 std::vector<json> JsonLines(const Outcome& outcome) {
   std::vector<json> parsed;
@@ -161,11 +174,11 @@ std::vector<json> JsonLines(const Outcome& outcome) {
 
 // Every key of a --json line, in the order it prints them.
 const std::vector<std::string> kKeys = {
-    "name",         "url",           "effective_url",
-    "state",        "http_status",   "consecutive_errors",
-    "last_error",   "last_poll",     "last_success",
-    "next_poll",    "articles_seen", "etag",
-    "last_modified"};
+    "name",         "url",          "effective_url",
+    "state",        "http_status",  "consecutive_errors",
+    "last_error",   "last_warning", "last_poll",
+    "last_success", "next_poll",    "articles_seen",
+    "etag",         "last_modified"};
 
 void CheckKeys(const json& line) {
   REQUIRE(line.is_object());
@@ -201,6 +214,8 @@ TEST_CASE("feeds --json prints each feed's state in config order", "[feeds]") {
   CHECK(wire["http_status"] == 200);
   CHECK(wire["consecutive_errors"] == 0);
   CHECK(wire["last_error"].is_null());
+  CHECK(wire["last_warning"] ==
+        "XML breaks at offset 812 (Unexpected end); kept 2 items before it");
   CHECK(wire["last_poll"] == config::FormatRfc3339(kPolled));
   CHECK(wire["last_success"] == config::FormatRfc3339(kPolled));
   CHECK(wire["next_poll"] == config::FormatRfc3339(kPolled + 900));
@@ -218,6 +233,7 @@ TEST_CASE("feeds --json prints each feed's state in config order", "[feeds]") {
   CHECK(local["consecutive_errors"] == 3);
   // Verbatim in JSON: escaping is the JSON encoder's job.
   CHECK(local["last_error"] == "cannot read\r\nthe file");
+  CHECK(local["last_warning"].is_null());
   CHECK(local["last_success"].is_null());
   CHECK(local["articles_seen"] == 0);
   CHECK(local["etag"].is_null());
@@ -228,6 +244,8 @@ TEST_CASE("feeds --json prints each feed's state in config order", "[feeds]") {
   CHECK(evil["state"] == "gone");
   CHECK(evil["http_status"] == 410);
   CHECK(evil["last_error"] == "410 Gone");
+  CHECK(evil["last_warning"] ==
+        "unknown encoding \x1b[31m\r\nx; read as UTF-8");
   CHECK(evil["last_success"] == config::FormatRfc3339(kPolled - 86400));
   CHECK(evil["next_poll"].is_null());  // Not polled again.
 }
@@ -269,6 +287,7 @@ TEST_CASE("feeds shows every feed pending when there is no database",
     CHECK(line["http_status"].is_null());
     CHECK(line["consecutive_errors"] == 0);
     CHECK(line["last_error"].is_null());
+    CHECK(line["last_warning"].is_null());
     CHECK(line["last_poll"].is_null());
     CHECK(line["last_success"].is_null());
     CHECK(line["articles_seen"] == 0);
@@ -293,6 +312,7 @@ TEST_CASE("feeds shows every feed pending when there is no database",
   CHECK(text.out.find("    next poll due now · 0 article(s) seen\n") !=
         std::string::npos);
   CHECK(text.out.find("error(s)") == std::string::npos);
+  CHECK(text.out.find("warning:") == std::string::npos);
   CHECK_FALSE(fs::exists(fixture.data_dir()));
 }
 
@@ -360,6 +380,13 @@ TEST_CASE("feeds prints a readable listing and a summary", "[feeds]") {
   CHECK(outcome.out.find("    not polled again until its URL changes · 5 "
                          "article(s) seen\n") != std::string::npos);
   CHECK(outcome.out.find("1 error(s) in a row: 410 Gone") != std::string::npos);
+  // A warning line for the feeds that have one, after the block's others.
+  CHECK(outcome.out.find("· 37 article(s) seen\n    warning: XML breaks at "
+                         "offset 812 (Unexpected end); kept 2 items before "
+                         "it\nerror    Local\n") != std::string::npos);
+  CHECK(outcome.out.find("    warning: unknown encoding  [31m  x; read as "
+                         "UTF-8\n") != std::string::npos);
+  CHECK(CountOccurrences(outcome.out, "warning:") == 2);
   // Feed servers' and configs' text cannot drive the terminal.
   CHECK(outcome.out.find('\x1b') == std::string::npos);
   CHECK(outcome.out.find('\r') == std::string::npos);

@@ -2,6 +2,7 @@
 // server, asserting on what the server received and on what `feeds --json`
 // reports afterwards (conditional GET, gzip, redirects, 410, Retry-After,
 // backoff, bodies that are not feeds, concurrency).
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
@@ -481,6 +482,127 @@ TEST_CASE("max_per_host bounds the transfers to one host", "[polling]") {
   INFO(run.result.err);
   CHECK(run.seconds >= 2.0);
   CHECK(run.seconds < 10);
+}
+
+// An RSS feed of `items` (title, link, description) and, when `cut_item` is
+// not empty, an item that breaks off in the middle of that title, as a
+// truncated download would.
+std::string ItemsFeed(const std::vector<std::vector<std::string>>& items,
+                      const std::string& cut_item = "") {
+  std::string feed =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">"
+      "<channel><title>Items</title><link>https://fixture.example.org/</link>"
+      "<description>Test fixture</description>\n";
+  for (const std::vector<std::string>& item : items) {
+    feed += "<item><title>" + item.at(0) + "</title><link>" + item.at(1) +
+            "</link><guid>" + item.at(1) +
+            "</guid><pubDate>Sun, 23 Nov 2025 09:30:00 GMT</pubDate>"
+            "<description>" +
+            item.at(2) + "</description></item>\n";
+  }
+  if (!cut_item.empty()) return feed + "<item><title>" + cut_item;
+  return feed + "</channel></rss>\n";
+}
+
+TEST_CASE("A feed whose XML breaks keeps the items before the break and warns",
+          "[polling]") {
+  const std::vector<std::string> first = {
+      "Albatross sighted", "https://fixture.example.org/albatross",
+      "An albatross over the harbour."};
+  const std::vector<std::string> second = {
+      "Bittern booms", "https://fixture.example.org/bittern",
+      "A bittern in the reeds."};
+  const std::vector<std::string> third = {
+      "Cormorant dives", "https://fixture.example.org/cormorant",
+      "A cormorant dries its wings."};
+  // "broken" (ETag "b1", 304 to it), then "fixed" (ETag "f1").
+  std::atomic<bool> fixed{false};
+  Deployment deployment;
+  deployment.server().SetHandler("/birds.rss", [&](const HttpRequest& request) {
+    const std::string etag = fixed ? "\"f1\"" : "\"b1\"";
+    if (Header(request, "if-none-match") == etag) return Status(304);
+    HttpResponse response =
+        Rss(fixed ? ItemsFeed({first, second, third})
+                  : ItemsFeed({first, second}, "Cormorant di"));
+    response.headers["ETag"] = etag;
+    return response;
+  });
+  deployment.WriteConfig(
+      FeedSection(deployment.server().Url("/birds.rss"), "Birds"));
+
+  const Run broken = RunOnce(deployment);
+  INFO(broken.result.err);
+  CHECK_THAT(broken.result.err,
+             Catch::Contains("feed \"Birds\": 2 article(s), 2 new"));
+  CHECK_THAT(broken.result.err,
+             Catch::Contains("feed \"Birds\": warning: XML breaks at offset "));
+  CHECK(CountOccurrences(broken.result.err, "warning:") == 1);
+  CHECK(SearchUrls(deployment, "albatross") ==
+        std::vector<std::string>{first[1]});
+  CHECK(SearchUrls(deployment, "bittern") ==
+        std::vector<std::string>{second[1]});
+  CHECK(SearchUrls(deployment, "cormorant").empty());
+  json birds = FeedNamed(deployment, "Birds");
+  CHECK(birds["state"] == "ok");
+  REQUIRE(birds["last_warning"].is_string());
+  const std::string warning = birds["last_warning"];
+  CHECK_THAT(warning, Catch::StartsWith("XML breaks at offset "));
+  CHECK_THAT(warning, Catch::EndsWith("; kept 2 items before it"));
+  const ProcessResult listing = deployment.Run({"feeds"});
+  CHECK_THAT(listing.out, Catch::Contains("    warning: " + warning + "\n"));
+
+  // A 304 parses nothing, so the warning stands.
+  const Run not_modified = RunOnce(deployment);
+  CHECK_THAT(not_modified.result.err,
+             Catch::Contains("feed \"Birds\": not modified"));
+  CHECK(not_modified.result.err.find("warning:") == std::string::npos);
+  CHECK(FeedNamed(deployment, "Birds")["last_warning"] == warning);
+
+  // The server fixes the feed: the warning clears.
+  fixed = true;
+  const Run repaired = RunOnce(deployment);
+  INFO(repaired.result.err);
+  CHECK_THAT(repaired.result.err,
+             Catch::Contains("feed \"Birds\": 3 article(s), 1 new"));
+  CHECK(repaired.result.err.find("warning:") == std::string::npos);
+  birds = FeedNamed(deployment, "Birds");
+  CHECK(birds["last_warning"].is_null());
+  CHECK(birds["articles_seen"] == 3);
+  CHECK(SearchUrls(deployment, "cormorant") ==
+        std::vector<std::string>{third[1]});
+  CHECK(deployment.Run({"feeds"}).out.find("warning:") == std::string::npos);
+}
+
+TEST_CASE("A redirected feed is read as fetched: links and encoding",
+          "[polling]") {
+  Deployment deployment;
+  HttpServer& server = deployment.server();
+  server.Set("/a/feed.rss",
+             Status(302, {{"Location", server.Url("/b/feed.rss")}}));
+  // A relative link resolves against where the body came from, and the
+  // KOI8-R title ("Привет") is read as the Content-Type says.
+  HttpResponse response;
+  response.headers = {{"Content-Type", "application/rss+xml; charset=KOI8-R"}};
+  response.body =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
+      "<title>Moved</title><item><title>\xf0\xd2\xc9\xd7\xc5\xd4 quokka"
+      "</title><link>story.html</link><description>A quokka smiles."
+      "</description></item></channel></rss>";
+  server.Set("/b/feed.rss", response);
+  deployment.WriteConfig(FeedSection(server.Url("/a/feed.rss"), "Moved"));
+  RunOnce(deployment);
+
+  const ProcessResult result = deployment.Run({"search", "--json", "quokka"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  std::istringstream lines(result.out);
+  std::string line;
+  REQUIRE(std::getline(lines, line));
+  const json hit = json::parse(line);
+  CHECK(hit["url"] == server.Url("/b/story.html"));
+  CHECK(hit["title"] ==
+        "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 quokka");
+  CHECK_FALSE(std::getline(lines, line));
 }
 
 }  // namespace

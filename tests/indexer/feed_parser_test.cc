@@ -284,8 +284,9 @@ TEST_CASE("ParseFeed rejects an empty body", "[feed_parser]") {
 }
 
 TEST_CASE("ParseFeed rejects what is not XML or not a feed", "[feed_parser]") {
-  CHECK(ErrorOf("{\"version\": \"https://jsonfeed.org/version/1\"}")
-            .starts_with("not XML: "));
+  CHECK(ErrorOf("{\"version\": \"https://jsonfeed.org/version/1\"")
+            .starts_with("not JSON: "));
+  CHECK(ErrorOf("<!-- no element -->").starts_with("not XML: "));
   const std::string broken = ErrorOf("<rss><channel><title>x</wrong>");
   CHECK(broken.starts_with("not XML: "));
   CHECK(broken.find(" at offset ") != std::string::npos);
@@ -449,6 +450,23 @@ TEST_CASE("ParseFeed reads how often the feed says it changes",
       R"(<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
 <channel><title>T</title><ttl>30</ttl><sy:updatePeriod>daily</sy:updatePeriod></channel></rss>)";
   CHECK(MustParse(both).refresh_seconds == 1800);
+}
+
+TEST_CASE("ParseFeed hands JSON to the JSON Feed parser", "[feed_parser]") {
+  // Behind a byte order mark and whitespace, and declared windows-1252
+  // bytes repaired on the way.
+  const ParsedFeed feed = MustParse(
+      "\xEF\xBB\xBF \n{\"version\": \"https://jsonfeed.org/version/1.1\","
+      "\"title\": \"J\", \"language\": \"en-GB\", \"items\": ["
+      "{\"id\": \"1\", \"url\": \"/a\", \"title\": \"caf\xE9\"}]}");
+  CHECK(feed.title == "J");
+  CHECK(feed.language == "en-gb");
+  REQUIRE(feed.articles.size() == 1);
+  CHECK(feed.articles[0].title == "caf\xC3\xA9");
+  CHECK(feed.articles[0].link == "https://news.example.com/a");
+  CHECK(feed.articles[0].language == "en-gb");
+  CHECK(feed.warnings == std::vector<std::string>{
+                             "invalid UTF-8: read 1 byte(s) as windows-1252"});
 }
 
 TEST_CASE("ParseFeed reads every RSS version's channel and items",
