@@ -162,9 +162,35 @@ std::string ResolveUrl(std::string_view base, std::string_view reference) {
   return JoinUrl(target);
 }
 
+namespace {
+
+// Whether ResolveLink would return `reference` as it is: an absolute http(s)
+// URL with a host, in printable ASCII, without dot segments to remove. Most
+// feed links are; this spares them the split and the join.
+bool IsFinishedLink(std::string_view reference) {
+  size_t host;
+  if (reference.starts_with("https://")) {
+    host = 8;
+  } else if (reference.starts_with("http://")) {
+    host = 7;
+  } else {
+    return false;
+  }
+  if (host >= reference.size() || reference[host] == '/') return false;
+  for (const char c : reference) {
+    if (c <= 0x20 || c >= 0x7F) return false;  // char may be signed.
+  }
+  const std::string_view before_query =
+      reference.substr(0, reference.find_first_of("?#"));
+  return before_query.find("/.") == std::string_view::npos;
+}
+
+}  // namespace
+
 std::string ResolveLink(std::string_view base, std::string_view reference) {
   reference = TrimAscii(reference);
   if (reference.empty() || reference.size() > kMaxLinkBytes) return "";
+  if (IsFinishedLink(reference)) return std::string(reference);
   std::string link = EscapeUrlBytes(ResolveUrl(base, reference));
   const bool http = StartsWithIgnoringCase(link, "http://") ||
                     StartsWithIgnoringCase(link, "https://");

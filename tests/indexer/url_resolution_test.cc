@@ -115,5 +115,29 @@ TEST_CASE("ResolveLink drops links longer than 4096 bytes", "[url]") {
   CHECK(ResolveLink(feed, "/" + std::string(2000, ' ') + "x").empty());
 }
 
+TEST_CASE("ResolveLink takes absolute links as they are only when finished",
+          "[url]") {
+  // Absolute links that need nothing done take a shortcut past the split and
+  // join; the others must still be resolved, escaped or refused.
+  const std::string base = "https://news.example.com/feeds/main.xml";
+  const std::pair<std::string, std::string> cases[] = {
+      {"https://example.org/a/b?c=d#e", "https://example.org/a/b?c=d#e"},
+      {"http://example.org", "http://example.org"},
+      {"https://example.org/.well-known/x",
+       "https://example.org/.well-known/x"},
+      {"https://example.org/a/./b/../c", "https://example.org/a/c"},
+      {"https://example.org/a?x=/./y", "https://example.org/a?x=/./y"},
+      {"http:///no-host", ""},
+      {"https://", ""},
+      {"HTTPS://Example.org/Path", "HTTPS://Example.org/Path"},
+      {"https://example.org/caf\xC3\xA9", "https://example.org/caf%C3%A9"},
+      {"https://example.org/a b", "https://example.org/a%20b"},
+  };
+  for (const auto& [link, expected] : cases) {
+    INFO(link);
+    CHECK(ResolveLink(base, link) == expected);
+  }
+}
+
 }  // namespace
 }  // namespace newswatch::indexer
