@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "indexer/feed_date.h"
 #include "indexer/fnv_hash.h"
 #include "indexer/text_util.h"
 
@@ -49,6 +50,15 @@ void AddCategory(std::string category, ItemFields* fields) {
     if (known == category) return;
   }
   fields->categories.push_back(std::move(category));
+}
+
+bool OfferDate(std::string text, ItemFields* fields) {
+  if (text.empty()) return false;
+  const std::optional<std::int64_t> date = ParseFeedDate(text);
+  if (fields->date_text.empty() || date) fields->date_text = std::move(text);
+  if (!date) return false;
+  fields->published = date;
+  return true;
 }
 
 std::string JoinNames(const std::vector<std::string>& names) {

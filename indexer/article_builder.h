@@ -30,6 +30,12 @@ struct ItemFields {
   std::string language;  // The item's language tag (or the feed's), raw.
 };
 
+// Offers `text`, one of the item's dates in order of preference, as its
+// date: sets `published` and returns true when it parses (the caller stops
+// there). The first non-empty text offered is kept as `date_text` unless a
+// later one parses, for the fallback id.
+bool OfferDate(std::string text, ItemFields* fields);
+
 // Adds a non-empty `category` to `fields` unless it is already there or
 // there are already as many as an article keeps (64).
 void AddCategory(std::string category, ItemFields* fields);

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "indexer/article_builder.h"
-#include "indexer/feed_date.h"
 #include "indexer/html_text.h"
 #include "indexer/json_feed.h"
 #include "indexer/text_encoding.h"
@@ -62,15 +61,7 @@ std::string BaseAt(pugi::xml_node element, const std::string& item_base) {
 void ReadDate(std::initializer_list<pugi::xml_node> candidates,
               ItemFields* fields) {
   for (const pugi::xml_node candidate : candidates) {
-    if (!candidate) continue;
-    std::string text = TextOfPlain(candidate);
-    if (text.empty()) continue;
-    const std::optional<std::int64_t> date = ParseFeedDate(text);
-    if (fields->date_text.empty() || date) fields->date_text = std::move(text);
-    if (date) {
-      fields->published = date;
-      return;
-    }
+    if (candidate && OfferDate(TextOfPlain(candidate), fields)) return;
   }
 }
 

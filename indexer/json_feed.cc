@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "indexer/article_builder.h"
-#include "indexer/feed_date.h"
 #include "indexer/html_text.h"
 #include "indexer/text_util.h"
 #include "indexer/url_resolution.h"
@@ -186,14 +185,7 @@ struct FeedContext {
 // the first non-empty one even if none does (for the fallback id).
 void ReadDate(const Json& item, ItemFields* fields) {
   for (const std::string_view key : {"date_published", "date_modified"}) {
-    std::string text = PlainMember(item, key);
-    if (text.empty()) continue;
-    const std::optional<std::int64_t> date = ParseFeedDate(text);
-    if (fields->date_text.empty() || date) fields->date_text = std::move(text);
-    if (date) {
-      fields->published = date;
-      return;
-    }
+    if (OfferDate(PlainMember(item, key), fields)) return;
   }
 }
 

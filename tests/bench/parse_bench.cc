@@ -63,6 +63,7 @@
 #include <vector>
 
 #include "indexer/feed_parser.h"
+#include "tests/bench/news_words.h"
 
 namespace fs = std::filesystem;
 using newswatch::indexer::FeedSource;
@@ -186,36 +187,8 @@ class NewsText {
   size_t Below(size_t n) { return static_cast<size_t>(random_() % n); }
 
   std::string_view Word() {
-    static constexpr std::string_view kWords[] = {
-        "government", "minister",  "election",   "budget",    "vote",
-        "parliament", "council",   "court",      "ruling",    "appeal",
-        "economy",    "inflation", "markets",    "shares",    "energy",
-        "prices",     "climate",   "summit",     "wildfire",  "flooding",
-        "storm",      "coast",     "hospital",   "health",    "doctors",
-        "strike",     "union",     "workers",    "wages",     "housing",
-        "rents",      "city",      "region",     "border",    "talks",
-        "ceasefire",  "troops",    "security",   "police",    "inquiry",
-        "report",     "study",     "scientists", "research",  "university",
-        "students",   "schools",   "teachers",   "railway",   "airport",
-        "flights",    "transport", "bridge",     "project",   "company",
-        "chief",      "executive", "profits",    "losses",    "jobs",
-        "technology", "software",  "data",       "privacy",   "regulator",
-        "fine",       "football",  "league",     "final",     "season",
-        "museum",     "festival",  "film",       "music",     "award",
-        "São Paulo",  "Zürich",    "café",       "Kraków",    "naïve",
-        "the",        "a",         "of",         "in",        "and",
-        "to",         "for",       "on",         "after",     "with",
-        "the",        "a",         "of",         "in",        "and",
-        "says",       "new",       "plan",       "over",      "amid",
-        "warns",      "calls",     "faces",      "agrees",    "rejects",
-        "local",      "national",  "first",      "record",    "years",
-        "officials",  "residents", "families",   "children",  "patients",
-        "announced",  "confirmed", "expected",   "reported",  "described",
-        "yesterday",  "Monday",    "Tuesday",    "Wednesday", "Thursday",
-        "morning",    "evening",   "week",       "month",     "decade",
-        "Europe",     "Africa",    "Asia",       "Americas",  "Pacific",
-        "London",     "Nairobi",   "Jakarta",    "Lima",      "Toronto"};
-    return kWords[Below(std::size(kWords))];
+    return newswatch::bench::kNewsWords[Below(
+        std::size(newswatch::bench::kNewsWords))];
   }
 
   // Words up to about `bytes`, first letter upper-cased, no final stop.

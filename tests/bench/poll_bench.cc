@@ -44,6 +44,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/bench/news_words.h"
 #include "tests/support/http_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -92,33 +93,13 @@ class Words {
   explicit Words(std::uint64_t seed) : state_(seed) {}
 
   std::string_view Next() {
-    static constexpr std::string_view kWords[] = {
-        "government", "minister",  "election",   "budget",   "vote",
-        "parliament", "council",   "court",      "ruling",   "appeal",
-        "economy",    "inflation", "markets",    "shares",   "energy",
-        "prices",     "climate",   "summit",     "wildfire", "flooding",
-        "storm",      "coast",     "hospital",   "health",   "doctors",
-        "strike",     "union",     "workers",    "wages",    "housing",
-        "rents",      "city",      "region",     "border",   "talks",
-        "ceasefire",  "troops",    "security",   "police",   "inquiry",
-        "report",     "study",     "scientists", "research", "university",
-        "students",   "schools",   "teachers",   "railway",  "airport",
-        "flights",    "transport", "bridge",     "project",  "company",
-        "chief",      "executive", "profits",    "losses",   "jobs",
-        "technology", "software",  "data",       "privacy",  "regulator",
-        "fine",       "football",  "league",     "final",    "season",
-        "museum",     "festival",  "film",       "music",    "award",
-        "the",        "a",         "of",         "in",       "and",
-        "to",         "for",       "on",         "after",    "with",
-        "says",       "new",       "plan",       "over",     "amid",
-        "warns",      "calls",     "faces",      "agrees",   "rejects",
-        "local",      "national",  "first",      "record",   "years"};
     state_ += 0x9e3779b97f4a7c15ULL;
     std::uint64_t z = state_;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     z ^= z >> 31;
-    return kWords[z % std::size(kWords)];
+    return newswatch::bench::kNewsWords[z % std::size(
+                                                newswatch::bench::kNewsWords)];
   }
 
   // Words up to about `bytes`, first letter capitalised, ending with ".".
