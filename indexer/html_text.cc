@@ -54,7 +54,8 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
 
 bool IsSpace(std::string_view character) {
   if (character.size() == 1) {
-    return character.find_first_of(" \t\n\r\f\v") == 0;
+    const char c = character[0];
+    return c == ' ' || (c >= '\t' && c <= '\r');
   }
   return character == "\xC2\xA0" ||      // U+00A0 no-break space
          character == "\xE2\x80\xA8" ||  // U+2028 line separator
@@ -379,7 +380,9 @@ std::string GumboText(std::string_view html) {
 }  // namespace
 
 std::string HtmlToText(std::string_view html) {
-  if (html.find_first_of("<&") == std::string_view::npos) {
+  // Two memchr scans: find_first_of would test each byte against the set.
+  if (html.find('<') == std::string_view::npos &&
+      html.find('&') == std::string_view::npos) {
     return CollapseWhitespace(html);
   }
   // Most news HTML is simple enough for a single pass; gumbo is ten times
@@ -408,6 +411,15 @@ std::string CollapseWhitespace(std::string_view text) {
   };
   size_t i = 0;
   while (i < text.size()) {
+    // Runs of printable ASCII other than space, the bulk of any text, are
+    // copied whole.
+    size_t run = i;
+    while (run < text.size() && text[run] > ' ' && text[run] < 0x7F) ++run;
+    if (run > i) {
+      emit(text.substr(i, run - i));
+      i = run;
+      continue;
+    }
     const size_t length = Utf8SequenceLength(text, i);
     if (length == 0) {
       emit(kReplacementCharacter);
