@@ -12,6 +12,8 @@
 #include <emmintrin.h>
 #endif
 
+#include <gumbo.h>
+
 #include "indexer/html_char_refs.h"
 
 // How this stays equal to the gumbo path (HtmlToTextWithGumbo): that path
@@ -115,6 +117,7 @@ constexpr TagInfo kTags[] = {
     {"video", Kind::kPhrase, false, false},
     {"audio", Kind::kPhrase, false, false},
     {"img", Kind::kVoid, true, false},
+    {"image", Kind::kVoid, true, false},  // Read as <img>.
     {"wbr", Kind::kVoid, true, false},
     {"meta", Kind::kVoid, true, false},
     {"link", Kind::kVoid, true, false},
@@ -125,6 +128,10 @@ constexpr TagInfo kTags[] = {
     {"script", Kind::kRawText, true, false},
     {"style", Kind::kRawText, true, false},
     {"iframe", Kind::kRawText, true, false},
+    // Every name gumbo does not know (custom elements, and <picture> and the
+    // like in gumbo 0.10): gumbo takes them all for one and the same
+    // ordinary element, so "</x>" closes an open <y> as "</y>" would.
+    {"", Kind::kPhrase, false, false},
 };
 constexpr size_t kTagCount = std::size(kTags);
 static_assert(kTagCount < 255);
@@ -143,6 +150,7 @@ constexpr TagId kLi = FindTagId("li");
 constexpr TagId kUl = FindTagId("ul");
 constexpr TagId kOl = FindTagId("ol");
 constexpr TagId kDiv = FindTagId("div");
+constexpr TagId kUnknown = FindTagId("");
 
 // A tag name of at most kMaxTagName bytes, packed into integers so that
 // names compare in two instructions.
@@ -249,7 +257,7 @@ constexpr std::array<ByteClass, 256> kByteClass = [] {
 }();
 
 // A byte of a tag name lower-cased, or kEndOfName (space, '/' or '>'), or
-// kNotInName for bytes that no tag handled here has in its name.
+// kNotInName for bytes that no tag of kTags has in its name.
 constexpr char kEndOfName = 0;
 constexpr char kNotInName = 1;
 constexpr std::array<char, 256> kTagNameByte = [] {
@@ -740,22 +748,41 @@ size_t Converter::SkipAttributes(size_t i) const {
   }
 }
 
+// Whether gumbo knows no tag named `name` (as in the input, up to a space,
+// '/' or '>').
+bool IsUnknownToGumbo(std::string_view name) {
+  constexpr size_t kLongestKnown = 32;  // gumbo's longest is 14 bytes.
+  if (name.size() > kLongestKnown) return true;
+  char lower[kLongestKnown];
+  for (size_t k = 0; k < name.size(); ++k) lower[k] = Lower(name[k]);
+  return gumbo_tagn_enum(lower, static_cast<unsigned int>(name.size())) ==
+         GUMBO_TAG_UNKNOWN;
+}
+
 // At the first letter of a tag name.
 bool Converter::ReadTag(size_t name_start, bool is_end) {
   TagKey key;
-  size_t length = 0;
+  bool in_table = true;  // Alphanumeric and not too long for kTags.
   size_t i = name_start;
   const size_t size = html_.size();
   for (; i < size; ++i) {
     const char c = kTagNameByte[static_cast<unsigned char>(html_[i])];
     if (c == kEndOfName) break;
-    // Known names are short and alphanumeric.
-    if (c == kNotInName || length == kMaxTagName) return false;
-    key.Add(length++, c);
+    const size_t length = i - name_start;
+    if (c == kNotInName || length == kMaxTagName) {
+      in_table = false;
+    } else if (in_table) {
+      key.Add(length, c);
+    }
   }
-  key.SetLength(length);
-  const TagId id = LookupTag(key);
-  if (id == kTagCount) return false;
+  const std::string_view name = html_.substr(name_start, i - name_start);
+  key.SetLength(name.size());
+  TagId id = in_table ? LookupTag(key) : kTagCount;
+  if (id == kTagCount) {
+    // One that gumbo parses by its own rules, or an unknown one.
+    if (!IsUnknownToGumbo(name)) return false;
+    id = kUnknown;
+  }
   const size_t end = SkipAttributes(i);
   if (end == std::string_view::npos) return false;
   pos_ = end;

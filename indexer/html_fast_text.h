@@ -18,7 +18,8 @@ namespace newswatch::indexer {
 // replaced as gumbo replaces them); plain comments; p, div, ul/ol/li,
 // dl/dt/dd, h1-h6, blockquote, pre, figure/figcaption, the sectioning
 // elements, br, hr, img and the other void elements, the formatting and
-// phrase elements (a, b, em, strong, code, span, sub, ...) while well nested;
+// phrase elements (a, b, em, strong, code, span, sub, ...) while well nested,
+// elements that gumbo does not know (custom ones, <picture>), as it does;
 // script, style and iframe, whose content is skipped; numeric references and
 // the HTML 4 named references with their ';'; a '<' or '&' that starts
 // nothing ("a < b", "AT&T"). Paragraphs, list items and headings closed
@@ -26,7 +27,7 @@ namespace newswatch::indexer {
 //
 // Not handled: tables, forms, foreign content (svg, math), templates, the
 // html, head and body tags, title, textarea, noscript, select and the other
-// elements with their own parsing rules, any element not listed above,
+// elements with their own parsing rules, any other element gumbo knows,
 // doctypes, CDATA, processing instructions and unusual comments, a
 // formatting element that HTML5 would have to reopen or move (misnested
 // b/i/a...), nesting deeper than 128, NUL bytes in text, a tag cut off by the
