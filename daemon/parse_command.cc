@@ -40,8 +40,10 @@ language and text (cut short; --json gives it whole). FILE is read from
 disk ("-" for stdin); an http:// or https:// URL is fetched once (it may be
 on loopback or the LAN, like a configured feed) and must answer 200. The
 fetch uses the [fetch] settings of the config only when one is named with
---config or $NEWSWATCH_CONFIG, the defaults otherwise. The parser's warnings
-go to stderr. Exits 1 when the input cannot be read or is not a feed.
+--config or $NEWSWATCH_CONFIG, the defaults otherwise. A file:// URL is read
+as a configured file: feed is. The parser's warnings go to stderr (with
+--json, into the feed object's "warnings" instead). Exits 1 when the input
+cannot be read or is not a feed.
 
   --json   one JSON object per line: first the feed ("kind": "feed", title,
            link, language, url, articles (how many), warnings), then each
@@ -172,7 +174,8 @@ config::Result<FeedInput> Fetch(const std::string& url,
   request.trust_first_hop = true;
   PollResponse response = PollOne(settings, std::move(request));
   if (response.error) return *response.error;
-  if (response.http_status != 200) {
+  const bool file = StartsWithNoCase(url, "file:");
+  if (!file && response.http_status != 200) {
     std::string what = "HTTP " + std::to_string(response.http_status);
     if (response.final_url != url) what += " at " + response.final_url;
     return config::Error::Permanent(url, std::move(what));
@@ -180,9 +183,11 @@ config::Result<FeedInput> Fetch(const std::string& url,
   FeedInput input;
   input.body = std::move(response.body);
   input.source.url = url;
-  input.source.name = HostOf(url);
+  input.source.name = file ? fs::path(url).filename().string() : HostOf(url);
   input.source.base_url = response.final_url;
-  input.source.content_type = response.content_type;
+  // As for a file: feed: whatever libcurl guesses from a file name is no
+  // charset anyone declared.
+  if (!file) input.source.content_type = response.content_type;
   return input;
 }
 
@@ -277,10 +282,12 @@ int ParseCommand(const CommandContext& context,
     return kExitUsage;
   }
   const std::string& argument = parsed->positional.front();
-  const bool url = IsHttpUrl(argument);
+  // file: URLs, as a config names file feeds, go through the poller too, so
+  // that the ids are the daemon's for the same URL.
+  const bool url = IsHttpUrl(argument) || StartsWithNoCase(argument, "file://");
   if (!url && HasUrlScheme(argument)) {
     context.err << "newswatch: parse: " << config::OneLine(argument)
-                << ": only http:// and https:// URLs are fetched\n";
+                << ": only http://, https:// and file:// URLs are read\n";
     return kExitUsage;
   }
 

@@ -40,7 +40,7 @@ struct FeedContext {
   pugi::xml_node channel;
   std::string_view core_ns;  // The namespace of the format's own elements.
   XmlNamespaces* namespaces;
-  std::string language;  // The feed's, as written; items inherit it.
+  std::string language;  // The feed's, normalized; items inherit it.
 };
 
 // Keeps the first element of a kind an item has: feeds that repeat one
@@ -125,13 +125,20 @@ void ReadMedia(pugi::xml_node element, XmlNamespaces* namespaces,
 
 // The item's language: its own dc:language, else the xml:lang in scope at
 // the element its text came from, else the feed's.
+// Each candidate counts only if it is a usable tag ("en, fr" or "English"
+// is not): the next one is tried instead.
 std::string ItemLanguage(pugi::xml_node dc_language, pugi::xml_node text_from,
                          const FeedContext& context) {
   if (dc_language) {
-    std::string language = TextOfPlain(dc_language);
+    std::string language = NormalizeLanguage(TextOfPlain(dc_language));
     if (!language.empty()) return language;
   }
-  return XmlLangOf(text_from).value_or(context.language);
+  // An empty xml:lang says "unknown", overriding the feed's (XML 1.0 2.12).
+  if (const std::optional<std::string> lang = XmlLangOf(text_from)) {
+    std::string language = NormalizeLanguage(*lang);
+    if (!language.empty() || lang->empty()) return language;
+  }
+  return context.language;
 }
 
 // RSS 2.0, 0.9x and 1.0 items. Each child is looked at once: this loop is
@@ -442,19 +449,20 @@ std::string FeedLink(const FeedContext& context) {
                        context.document_url);
 }
 
-// The feed's language as written: RSS's <language>, else dc:language, else
-// the xml:lang in scope at the channel (Atom's usual way).
+// The feed's language, normalized: RSS's <language>, else dc:language, else
+// the xml:lang in scope at the channel (Atom's usual way); the first that is
+// a usable tag.
 std::string FeedLanguage(const FeedContext& context) {
   XmlNamespaces* namespaces = context.namespaces;
   for (const pugi::xml_node element :
        {namespaces->FirstChild(context.channel, context.core_ns, "language"),
         namespaces->FirstChild(context.channel, kDcNs, "language")}) {
     if (!element) continue;
-    std::string language = TextOfPlain(element);
+    std::string language = NormalizeLanguage(TextOfPlain(element));
     if (!language.empty()) return language;
   }
-  return XmlLangOf(context.channel ? context.channel : context.root)
-      .value_or("");
+  return NormalizeLanguage(
+      XmlLangOf(context.channel ? context.channel : context.root).value_or(""));
 }
 
 // A whole number in `text` (surrounding spaces allowed), if it is one and at
@@ -618,7 +626,7 @@ config::Result<ParsedFeed> ParseFeed(std::string_view body,
 
   feed.link = FeedLink(context);
   context.language = FeedLanguage(context);
-  feed.language = NormalizeLanguage(context.language);
+  feed.language = context.language;
   feed.refresh_seconds = RefreshSeconds(context);
   ArticleCollector collector(&feed);
   for (size_t k = 0; k < items.size(); ++k) {

@@ -164,6 +164,20 @@ std::string ResolveUrl(std::string_view base, std::string_view reference) {
 
 namespace {
 
+// Whether the authority of `url` that starts at `start` (just after "//")
+// names a host: not empty once user info ("user@") and port (":8080") are
+// taken off. "http://?x", "http://:80/" and "http://@/" name none.
+bool HasHost(std::string_view url, size_t start) {
+  if (start > url.size()) return false;
+  std::string_view authority = url.substr(start);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  if (authority.starts_with('[')) return authority.find(']') > 1;  // IPv6.
+  return !authority.substr(0, authority.rfind(':')).empty();
+}
+
 // Whether ResolveLink would return `reference` as it is: an absolute http(s)
 // URL with a host, in printable ASCII, without dot segments to remove. Most
 // feed links are; this spares them the split and the join.
@@ -176,7 +190,7 @@ bool IsFinishedLink(std::string_view reference) {
   } else {
     return false;
   }
-  if (host >= reference.size() || reference[host] == '/') return false;
+  if (!HasHost(reference, host)) return false;
   for (const char c : reference) {
     if (c <= 0x20 || c >= 0x7F) return false;  // char may be signed.
   }
@@ -194,8 +208,7 @@ std::string ResolveLink(std::string_view base, std::string_view reference) {
   std::string link = EscapeUrlBytes(ResolveUrl(base, reference));
   const bool http = StartsWithIgnoringCase(link, "http://") ||
                     StartsWithIgnoringCase(link, "https://");
-  const size_t host = link.find("//") + 2;
-  if (!http || host >= link.size() || link[host] == '/' ||
+  if (!http || !HasHost(link, link.find("//") + 2) ||
       link.size() > kMaxLinkBytes) {
     return "";
   }

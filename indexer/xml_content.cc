@@ -182,6 +182,14 @@ std::optional<std::string> XmlLangOf(pugi::xml_node node) {
 }
 
 std::optional<std::string> DecodeBase64(std::string_view text) {
+  // OpenSSL's decoder takes '-' for the end of the data and would return what
+  // came before it: anything outside the alphabet is refused here first.
+  for (const char c : text) {
+    if (!IsAsciiAlpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '/' &&
+        c != '=' && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      return std::nullopt;
+    }
+  }
   // OpenSSL's streaming decoder skips whitespace and checks padding.
   EVP_ENCODE_CTX* context = EVP_ENCODE_CTX_new();
   if (context == nullptr) return std::nullopt;

@@ -1,6 +1,7 @@
 // What the elements of a feed document hold, as plain text: character data,
 // escaped or inline HTML, Atom text constructs; and what is in scope at an
-// element (xml:base, xml:lang).
+// element (xml:base, xml:lang). Internal to the indexer's feed parser: its
+// interface speaks pugixml, so it is no header for other libraries.
 #ifndef NEWSWATCH_INDEXER_XML_CONTENT_H_
 #define NEWSWATCH_INDEXER_XML_CONTENT_H_
 

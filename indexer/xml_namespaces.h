@@ -1,5 +1,7 @@
 // XML namespaces as feeds use them: elements are matched by namespace URI
-// and local name, so that any prefix works.
+// and local name, so that any prefix works. Internal to the indexer's feed
+// parser: its interface speaks pugixml, so it is no header for other
+// libraries.
 #ifndef NEWSWATCH_INDEXER_XML_NAMESPACES_H_
 #define NEWSWATCH_INDEXER_XML_NAMESPACES_H_
 

@@ -182,6 +182,20 @@ TEST_CASE("parse FILE prints the feed and each article", "[parse]") {
   CHECK_THAT(two, Catch::Contains("  text:       No date here.\n"));
 }
 
+TEST_CASE("parse file:// URL reads it as a configured file: feed", "[parse]") {
+  TempDir dir;
+  const fs::path file = dir.Write("desk.rss", TwoItemFeed());
+  const Outcome outcome = Parse({FileUrl(file)});
+  INFO(outcome.err);
+  REQUIRE(outcome.code == kExitOk);
+  // The same feed URL, so the same feed-scoped ids as the daemon's.
+  CHECK_THAT(outcome.out,
+             Catch::Contains("  url:        " + FileUrl(file) + "\n"));
+  CHECK_THAT(outcome.out,
+             Catch::Contains("  id:         " + FileUrl(file) + "#note-1\n"));
+  CHECK(Parse({FileUrl(dir.path() / "missing.rss")}).code == kExitFailure);
+}
+
 TEST_CASE("parse --json prints the feed, then one object per article",
           "[parse]") {
   TempDir dir;
@@ -263,8 +277,10 @@ TEST_CASE("parse reports the parser's warnings", "[parse]") {
 
 TEST_CASE("parse keeps feed text from driving the terminal", "[parse]") {
   TempDir dir;
+  // The file name reaches the output unparsed (as the feed's url); the
+  // titles are cleaned by the parser already.
   const fs::path file = dir.Write(
-      "evil.rss",
+      "evil\x1b[31m\r.rss",
       "<rss version=\"2.0\"><channel><title>Evil&#x1b;[31m Desk</title>"
       "<item><title>Line&#13;&#10;Break</title>"
       "<link>https://evil.example.org/1</link></item></channel></rss>");
@@ -414,7 +430,7 @@ TEST_CASE("parse checks its arguments", "[parse]") {
     const Outcome outcome = Parse({"ftp://example.org/feed.xml"});
     CHECK(outcome.code == kExitUsage);
     CHECK_THAT(outcome.err,
-               Catch::Contains("only http:// and https:// URLs are fetched"));
+               Catch::Contains("only http://, https:// and file:// URLs"));
   }
 }
 

@@ -547,6 +547,16 @@ TEST_CASE("ParseFeed gives each article its language", "[feed_parser]") {
     CHECK(feed.articles[0].language.empty());
     CHECK(feed.articles[1].language == "fr-ca");
   }
+  SECTION("a value that is no language tag falls through to the next") {
+    const ParsedFeed feed = MustParse(R"(<rss version="2.0"
+        xmlns:dc="http://purl.org/dc/elements/1.1/" xml:lang="pt-BR"><channel>
+      <language>English (US)</language>
+      <item><title>A</title><link>https://e.org/a</link>
+        <dc:language>en, fr</dc:language></item></channel></rss>)");
+    CHECK(feed.language == "pt-br");
+    REQUIRE(feed.articles.size() == 1);
+    CHECK(feed.articles[0].language == "pt-br");
+  }
   SECTION("Atom: xml:lang inherited, the content's own winning") {
     const ParsedFeed feed =
         MustParse(R"(<feed xmlns="http://www.w3.org/2005/Atom"
@@ -564,7 +574,7 @@ TEST_CASE("ParseFeed gives each article its language", "[feed_parser]") {
     CHECK(feed.articles[0].language == "de");
     CHECK(feed.articles[1].language == "en");
     CHECK(feed.articles[2].language == "es");
-    CHECK(feed.articles[3].language.empty());
+    CHECK(feed.articles[3].language == "de");  // Not a tag: the feed's.
   }
 }
 
@@ -640,15 +650,19 @@ TEST_CASE("ParseFeed unescapes twice-escaped markup and Atom 0.3 modes",
     <entry><title>B</title><id>tag:e.org,2004:2</id>
       <content type="text/plain" mode="base64">SGVs
         bG8=</content></entry>
+    <entry><title>D</title><id>tag:e.org,2004:4</id>
+      <content type="text/plain" mode="base64">SGVs-bG8=</content>
+      <summary>Not base64, so the summary</summary></entry>
     <entry><title>C</title><id>tag:e.org,2004:3</id>
       <content type="image/png" mode="base64">iVBORw0KGgo=</content>
       <summary>Binary content, so the summary</summary></entry></feed>)");
   CHECK(atom03.title == "Old Atom");
-  REQUIRE(atom03.articles.size() == 3);
+  REQUIRE(atom03.articles.size() == 4);
   CHECK(atom03.articles[0].text == "Escaped html");
   CHECK(atom03.articles[0].published == 1073012645);
   CHECK(atom03.articles[1].text == "Hello");
-  CHECK(atom03.articles[2].text == "Binary content, so the summary");
+  CHECK(atom03.articles[2].text == "Not base64, so the summary");
+  CHECK(atom03.articles[3].text == "Binary content, so the summary");
 }
 
 }  // namespace

@@ -105,7 +105,9 @@ TEST_CASE("DecodeXmlToUtf8 repairs invalid UTF-8 as windows-1252",
           "[encoding]") {
   // Curly quotes and an e-acute pasted as windows-1252 into a UTF-8 feed; the
   // valid UTF-8 around them stays as it is.
-  const Decoded decoded = Decode("<t>\x93" "caf\xE9\x94 \xC3\xA9 \x81</t>");
+  const Decoded decoded = Decode(
+      "<t>\x93"
+      "caf\xE9\x94 \xC3\xA9 \x81</t>");
   CHECK(decoded.text ==
         "<t>\xE2\x80\x9C"
         "caf\xC3\xA9\xE2\x80\x9D \xC3\xA9 \xEF\xBF\xBD</t>");
