@@ -27,24 +27,44 @@ class StringWriter : public pugi::xml_writer {
 };
 
 // What an element holds: its character data, or, when a feed put unescaped
-// (X)HTML elements inside it, that markup.
+// (X)HTML elements inside it, that markup. `value` views the document when
+// the element is one text node (the usual case: a description's kilobytes
+// are not copied), else `owned`. It refers to itself, so it is filled in
+// place and never copied.
 struct Content {
-  std::string value;
+  Content() = default;
+  Content(const Content&) = delete;
+  Content& operator=(const Content&) = delete;
+
+  std::string owned;
+  std::string_view value;
   bool is_markup = false;
 };
 
-Content ContentOf(pugi::xml_node node) {
+void ReadContent(pugi::xml_node node, Content* content) {
   for (const pugi::xml_node child : node.children()) {
-    if (child.type() == pugi::node_element) return {InnerXml(node), true};
+    if (child.type() == pugi::node_element) {
+      content->owned = InnerXml(node);
+      content->value = content->owned;
+      content->is_markup = true;
+      return;
+    }
   }
-  return {CharacterData(node), false};
+  const pugi::xml_node first = node.first_child();
+  if (first && !first.next_sibling() &&
+      (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata)) {
+    content->value = first.value();
+    return;
+  }
+  content->owned = CharacterData(node);
+  content->value = content->owned;
 }
 
 // Plain text of HTML from a feed element; see TextOfHtml on twice-escaped
 // markup.
-std::string HtmlValueToText(const std::string& html) {
+std::string HtmlValueToText(std::string_view html) {
   std::string text = HtmlToText(html);
-  if (html.find('<') == std::string::npos && text.starts_with('<') &&
+  if (html.find('<') == std::string_view::npos && text.starts_with('<') &&
       LooksLikeHtml(text)) {
     text = HtmlToText(text);
   }
@@ -120,14 +140,17 @@ bool LooksLikeHtml(std::string_view text) {
 }
 
 std::string TextOfMaybeHtml(pugi::xml_node node) {
-  const Content content = ContentOf(node);
+  Content content;
+  ReadContent(node, &content);
   return content.is_markup || LooksLikeHtml(content.value)
              ? HtmlToText(content.value)
              : CollapseWhitespace(content.value);
 }
 
 std::string TextOfHtml(pugi::xml_node node) {
-  return HtmlValueToText(ContentOf(node).value);
+  Content content;
+  ReadContent(node, &content);
+  return HtmlValueToText(content.value);
 }
 
 std::string TextOfPlain(pugi::xml_node node) {
@@ -147,7 +170,8 @@ std::optional<std::string> AtomText(pugi::xml_node node) {
                        type.starts_with("text/") || type == "xhtml" ||
                        type.ends_with("xml");
   if (mode == "base64" || !is_text) return Base64Text(node);
-  const Content content = ContentOf(node);
+  Content content;
+  ReadContent(node, &content);
   if (mode == "escaped" || type == "html" || type == "text/html") {
     return HtmlValueToText(content.value);
   }

@@ -64,6 +64,7 @@
 
 #include "indexer/feed_parser.h"
 #include "tests/bench/news_words.h"
+#include "tests/support/http_server.h"
 
 namespace fs = std::filesystem;
 using newswatch::indexer::FeedSource;
@@ -267,15 +268,6 @@ std::string XmlEscape(std::string_view text) {
   return escaped;
 }
 
-std::string Rfc822(std::int64_t unix_seconds) {
-  const std::time_t time = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[64];
-  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S +0000", &utc);
-  return text;
-}
-
 // One RSS 2.0 feed of kSyntheticItems items shaped like a WordPress news
 // site's: title with entities, link, guid, pubDate, dc:creator, two
 // categories, an escaped-HTML description of ~300 bytes and a CDATA
@@ -300,7 +292,7 @@ InputSet SyntheticSet() {
       "<link>https://www.example-news.com/</link>\n"
       "<description>News from around the world</description>\n"
       "<lastBuildDate>" +
-      Rfc822(kNow) +
+      newswatch::testing::HttpDate(kNow) +
       "</lastBuildDate>\n<language>en-GB</language>\n"
       "<sy:updatePeriod xmlns:sy=\"http://purl.org/rss/1.0/modules/"
       "syndication/\">hourly</sy:updatePeriod>\n";
@@ -330,7 +322,8 @@ InputSet SyntheticSet() {
         "</link>\n<guid isPermaLink=\"false\">"
         "https://www.example-news.com/?p=" +
         id + "</guid>\n<pubDate>" +
-        Rfc822(kNow - 600 * item - static_cast<std::int64_t>(text.Below(600))) +
+        newswatch::testing::HttpDate(
+            kNow - 600 * item - static_cast<std::int64_t>(text.Below(600))) +
         "</pubDate>\n<dc:creator><![CDATA[" +
         std::string(kAuthors[text.Below(std::size(kAuthors))]) +
         "]]></dc:creator>\n<category><![CDATA[" + std::string(section) +
