@@ -26,6 +26,17 @@ class StringWriter : public pugi::xml_writer {
   std::string* out_;
 };
 
+// The text of `node` when it is exactly one text or CDATA node (the usual
+// case), viewing the document; nullopt otherwise.
+std::optional<std::string_view> SoleText(pugi::xml_node node) {
+  const pugi::xml_node first = node.first_child();
+  if (first && !first.next_sibling() &&
+      (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata)) {
+    return std::string_view(first.value());
+  }
+  return std::nullopt;
+}
+
 // What an element holds: its character data, or, when a feed put unescaped
 // (X)HTML elements inside it, that markup. `value` views the document when
 // the element is one text node (the usual case: a description's kilobytes
@@ -50,10 +61,8 @@ void ReadContent(pugi::xml_node node, Content* content) {
       return;
     }
   }
-  const pugi::xml_node first = node.first_child();
-  if (first && !first.next_sibling() &&
-      (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata)) {
-    content->value = first.value();
+  if (const std::optional<std::string_view> text = SoleText(node)) {
+    content->value = *text;
     return;
   }
   content->owned = CharacterData(node);
@@ -98,10 +107,8 @@ std::string InnerXml(pugi::xml_node node) {
 
 std::string CharacterData(pugi::xml_node node) {
   // The usual case, one text node, without building a string twice.
-  const pugi::xml_node first = node.first_child();
-  if (first && !first.next_sibling() &&
-      (first.type() == pugi::node_pcdata || first.type() == pugi::node_cdata)) {
-    return first.value();
+  if (const std::optional<std::string_view> text = SoleText(node)) {
+    return std::string(*text);
   }
   std::string text;
   for (const pugi::xml_node child : node.children()) {

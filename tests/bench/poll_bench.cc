@@ -47,10 +47,12 @@
 #include "tests/bench/news_words.h"
 #include "tests/support/http_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/text_search.h"
 
 extern char** environ;
 
 namespace fs = std::filesystem;
+using newswatch::testing::CountOccurrences;
 using newswatch::testing::HttpRequest;
 using newswatch::testing::HttpResponse;
 using newswatch::testing::HttpServer;
@@ -412,15 +414,6 @@ long SumBefore(const std::string& text, std::string_view suffix) {
     sum += std::atol(text.substr(start, at - start).c_str());
   }
   return sum;
-}
-
-size_t CountOccurrences(const std::string& text, std::string_view needle) {
-  size_t count = 0;
-  for (size_t at = text.find(needle); at != std::string::npos;
-       at = text.find(needle, at + needle.size())) {
-    ++count;
-  }
-  return count;
 }
 
 // The last `lines` lines of `text`.

@@ -18,11 +18,13 @@
 #include "daemon/feed_state.h"
 #include "daemon/feed_state_store.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/text_search.h"
 
 namespace newswatch::daemon {
 namespace {
 
 namespace fs = std::filesystem;
+using newswatch::testing::CountOccurrences;
 using newswatch::testing::TempDir;
 using nlohmann::json;
 
@@ -152,16 +154,6 @@ class FeedsFixture {
   fs::path data_dir_;
   std::vector<std::string> urls_;
 };
-
-size_t CountOccurrences(const std::string& haystack,
-                        const std::string& needle) {
-  size_t count = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + needle.size())) {
-    ++count;
-  }
-  return count;
-}
 
 std::vector<json> JsonLines(const Outcome& outcome) {
   std::vector<json> parsed;

@@ -46,14 +46,4 @@ std::vector<nlohmann::json> Deployment::Alerts() const {
   return alerts;
 }
 
-size_t CountOccurrences(const std::string& haystack,
-                        const std::string& needle) {
-  size_t count = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + needle.size())) {
-    ++count;
-  }
-  return count;
-}
-
 }  // namespace newswatch::testing

@@ -11,6 +11,7 @@
 #include "tests/support/http_server.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/text_search.h"
 
 namespace newswatch::testing {
 
@@ -45,9 +46,6 @@ class Deployment {
   TempDir dir_;
   HttpServer server_;
 };
-
-// How many times `needle` occurs in `haystack`.
-size_t CountOccurrences(const std::string& haystack, const std::string& needle);
 
 }  // namespace newswatch::testing
 
