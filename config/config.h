@@ -36,6 +36,9 @@ struct Feed {
   std::string url;   // As configured; relative file: URLs already resolved.
   std::string name;  // Defaults to the URL when the config gives none.
   Seconds interval = kDefaultFeedInterval;
+  // The language of the feed's articles (a tag: "de", "pt-BR" is stored
+  // "pt-br"), overriding what the feed says; empty: what the feed says.
+  std::string language = {};
 };
 
 // When a digest goes out: every `every` (aligned to multiples of it since
@@ -54,6 +57,9 @@ struct Search {
   std::string name;
   std::string query;                // Validated by the indexer's strict parser.
   std::vector<std::string> notify;  // Notifier names; each one exists.
+  // The language whose stemmer the query's words use (a tag, lower-cased);
+  // empty: the query's own lang: if it names exactly one, else English.
+  std::string language = {};
   // "immediate": one message per alert as it fires. "digest": alerts wait
   // for the next digest time and go out as one message.
   DeliveryMode delivery = DeliveryMode::kImmediate;

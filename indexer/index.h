@@ -6,6 +6,7 @@
 #ifndef NEWSWATCH_INDEXER_INDEX_H_
 #define NEWSWATCH_INDEXER_INDEX_H_
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -18,9 +19,29 @@
 
 namespace newswatch::indexer {
 
+// The articles of one batch with the Xapian documents the index makes of
+// them: what the matcher verifies saved searches against. Defined in the
+// internal analysed_batch.h; opaque to the rest of the program.
+struct AnalysedBatch;
+
+// Analyses articles exactly as Index::WriteBatch would (same terms, same
+// positions, per-language stemming), without an index: for the matcher's
+// tests and benchmarks.
+std::shared_ptr<const AnalysedBatch> AnalyseArticles(
+    std::vector<Article> articles, long long batch_id = 0);
+
+// A stretch of a snippet to show highlighted: a byte range of it.
+struct SnippetSpan {
+  size_t offset = 0;
+  size_t length = 0;
+};
+
 struct SearchHit {
   Article article;
   std::string snippet;  // Plain text around the matched terms.
+  // The words of the snippet that matched the query, in order, as byte
+  // ranges of `snippet` (for bold on a terminal, a list in --json).
+  std::vector<SnippetSpan> highlights;
   // The query's words and phrases that took part in this hit's match, as
   // written in the query, lowercased (phrases without quotes), deduplicated,
   // in query order: `Ukraine AND troop cap` on an article with "Ukraine's",
@@ -29,11 +50,30 @@ struct SearchHit {
   std::vector<std::string> matched_terms;
 };
 
+enum class SortOrder { kRelevance, kDate };
+
 struct SearchOptions {
   size_t limit = 20;
-  // Only articles last written by this batch (see WriteBatch): the matcher's
-  // way of running a query against the new articles only.
+  // Only articles last written by this batch (see WriteBatch).
   std::optional<long long> batch_id;
+  // kDate: newest first; kRelevance: best first, newest first among equals.
+  SortOrder sort = SortOrder::kRelevance;
+  // Only articles published at or after this time (Unix seconds).
+  std::optional<std::int64_t> since;
+  // Only articles of these feeds (configured names, case-insensitive); all
+  // feeds when empty.
+  std::vector<std::string> feeds;
+  // The language whose stemmer the query's words use: a tag ("de", "pt-br")
+  // or empty for English (see CompileOptions in query_terms.h).
+  std::string language;
+  // The time `since:` in the query counts back from (Unix seconds).
+  std::int64_t now = 0;
+};
+
+// How many articles matched, per UTC day: `test-query`'s backtest.
+struct DailyCount {
+  std::int64_t day = 0;  // Unix seconds of the day's midnight, UTC.
+  size_t articles = 0;
 };
 
 class Index {
@@ -71,8 +111,23 @@ class Index {
   config::Result<std::vector<SearchHit>> Search(const QueryNode& query,
                                                 const SearchOptions& options);
 
+  // How many articles match, per UTC day, oldest day first; days without a
+  // match are left out. `options.limit` and `sort` are ignored.
+  config::Result<std::vector<DailyCount>> CountByDay(
+      const QueryNode& query, const SearchOptions& options);
+
   // Looks up one article by id.
   config::Result<std::optional<Article>> Find(const std::string& article_id);
+
+  // Looks up an article by its link (as stored: absolute URL); falls back to
+  // the id, which is the link for many feeds. The newest if several.
+  config::Result<std::optional<Article>> FindByLink(const std::string& url);
+
+  // The articles and documents batch `batch_id` wrote: from memory when it
+  // is the batch this object wrote last, else read back from the index (a
+  // batch recovered after a crash). Empty when no article carries it.
+  config::Result<std::shared_ptr<const AnalysedBatch>> DocumentsOfBatch(
+      long long batch_id);
 
   size_t ArticleCount();
 
