@@ -102,6 +102,12 @@ inline constexpr size_t kMaxQueryBytes = 4096;
 // callers name the search.
 config::Result<QueryNode> ParseQuery(std::string_view text);
 
+// The language a query names for itself: the value of its lang: leaves when
+// they all name the same primary language and are required (not under NOT
+// or OR), e.g. "de" for `lang:de Truppen`; else empty. Used to stem the
+// query's words when the search names no language.
+std::string LanguageOfQuery(const QueryNode& query);
+
 }  // namespace newswatch::indexer
 
 #endif  // NEWSWATCH_INDEXER_QUERY_H_
