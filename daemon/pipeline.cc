@@ -100,7 +100,7 @@ config::Result<std::vector<IngestOutcome>> Pipeline::Ingest(
 config::Result<std::vector<alerts::Alert>> Pipeline::MatchAndRecord(
     long long batch_id) {
   config::Result<std::vector<indexer::SearchMatch>> matches =
-      matcher_.MatchBatch(index_, batch_id);
+      matcher_.MatchBatch(index_, batch_id, clock_());
   if (!matches.ok()) {
     config::Error error = matches.error();
     error.kind = config::ErrorKind::kFatal;  // The index itself failed.

@@ -28,26 +28,50 @@ std::vector<config::Error> Matcher::Validate(
   return errors;
 }
 
+// INTERIM: linear matching through the index while the presearcher is
+// written.
+struct Matcher::Compiled {
+  struct ParsedSearch {
+    std::string name;
+    QueryNode query;
+  };
+  std::vector<ParsedSearch> searches;
+};
+
+Matcher::Matcher(std::unique_ptr<Compiled> compiled)
+    : compiled_(std::move(compiled)) {}
+Matcher::Matcher(Matcher&&) noexcept = default;
+Matcher& Matcher::operator=(Matcher&&) noexcept = default;
+Matcher::~Matcher() = default;
+
 config::Result<Matcher> Matcher::Create(
     const std::vector<config::Search>& searches) {
-  Matcher matcher;
+  auto compiled = std::make_unique<Compiled>();
   for (const config::Search& search : searches) {
     config::Result<QueryNode> parsed = ParseQuery(search.query);
     if (!parsed.ok()) return QueryError(search, parsed.error());
-    matcher.searches_.push_back({search.name, std::move(parsed).value()});
+    compiled->searches.push_back({search.name, std::move(parsed).value()});
   }
-  return matcher;
+  return Matcher(std::move(compiled));
 }
 
+std::vector<MatchPair> Matcher::Match(const AnalysedBatch&, std::int64_t,
+                                      Strategy) const {
+  return {};
+}
+
+MatcherStats Matcher::Stats() const { return {}; }
+
 config::Result<std::vector<SearchMatch>> Matcher::MatchBatch(
-    Index& index, long long batch_id) const {
+    Index& index, long long batch_id, std::int64_t now) const {
   std::vector<SearchMatch> matches;
   SearchOptions options;
   options.batch_id = batch_id;
   // A batch is at most one feed's items, so no limit is needed; the filter
   // on the batch keeps each query's cost to the batch's size.
   options.limit = std::numeric_limits<size_t>::max();
-  for (const ParsedSearch& search : searches_) {
+  options.now = now;
+  for (const Compiled::ParsedSearch& search : compiled_->searches) {
     config::Result<std::vector<SearchHit>> hits =
         index.Search(search.query, options);
     if (!hits.ok()) return hits.error();

@@ -300,6 +300,8 @@ std::string QueryNode::ToString() const {
       return "\"" + text + "\"";
     case Kind::kNot:
       return "NOT " + children.front().ToString();
+    default:  // INTERIM
+      return text;
     case Kind::kAnd:
     case Kind::kOr: {
       std::string out = "(";
@@ -312,5 +314,7 @@ std::string QueryNode::ToString() const {
   }
   return "";
 }
+
+std::string LanguageOfQuery(const QueryNode&) { return ""; }  // INTERIM
 
 }  // namespace newswatch::indexer

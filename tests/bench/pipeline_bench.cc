@@ -179,12 +179,12 @@ int main(int argc, char** argv) {
   const double match_all = MedianSeconds(kRepetitions, [&] {
     matches = 0;
     for (long long id = 1; id < batch_id; ++id) {
-      matches += all.MatchBatch(*index_for_matching, id).value().size();
+      matches += all.MatchBatch(*index_for_matching, id, 0).value().size();
     }
   });
   const double match_one = MedianSeconds(kRepetitions, [&] {
     for (long long id = 1; id < batch_id; ++id) {
-      (void)one.MatchBatch(*index_for_matching, id).value();
+      (void)one.MatchBatch(*index_for_matching, id, 0).value();
     }
   });
   const double per_batch = match_all / static_cast<double>(batch_id - 1);

@@ -54,7 +54,7 @@ TEST_CASE("Matcher matches each search against the batch's articles only",
       {MakeSearch("caps", "troop cap"), MakeSearch("kyiv", "Kyiv")});
   REQUIRE(matcher.ok());
 
-  auto matches = matcher.value().MatchBatch(*index.value(), 2);
+  auto matches = matcher.value().MatchBatch(*index.value(), 2, 0);
   REQUIRE(matches.ok());
   std::vector<std::pair<std::string, std::string>> pairs;
   for (const SearchMatch& match : matches.value()) {
@@ -65,7 +65,7 @@ TEST_CASE("Matcher matches each search against the batch's articles only",
         std::vector<std::pair<std::string, std::string>>{
             {"caps", "new-both"}, {"kyiv", "new-both"}, {"kyiv", "new-one"}});
 
-  auto first_batch = matcher.value().MatchBatch(*index.value(), 1);
+  auto first_batch = matcher.value().MatchBatch(*index.value(), 1, 0);
   REQUIRE(first_batch.ok());
   REQUIRE(first_batch.value().size() == 1);
   CHECK(first_batch.value().front().hit.article.id == "old");
@@ -83,7 +83,7 @@ TEST_CASE("Matcher reports each match's matched terms", "[matcher]") {
       {MakeSearch("seed", "Ukraine AND troop cap"),
        MakeSearch("either", "(Kyiv OR Ukraine) troops -sanctions")});
   REQUIRE(matcher.ok());
-  auto matches = matcher.value().MatchBatch(*index.value(), 1);
+  auto matches = matcher.value().MatchBatch(*index.value(), 1, 0);
   REQUIRE(matches.ok());
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> terms;
   for (const SearchMatch& match : matches.value()) {
