@@ -1,9 +1,20 @@
 #include "indexer/matcher.h"
 
-#include <limits>
+#include <algorithm>
+#include <map>
+
+#include "indexer/analysed_batch.h"
+#include "indexer/match_chunk.h"
+#include "indexer/match_program.h"
+#include "indexer/match_snippet.h"
+#include "indexer/query_leaves.h"
+#include "indexer/query_terms.h"
 
 namespace newswatch::indexer {
 namespace {
+
+// Alert snippets are cut to about this many bytes, as search's are.
+constexpr size_t kSnippetBytes = 240;
 
 config::Error QueryError(const config::Search& search,
                          const config::Error& parse_error) {
@@ -18,6 +29,21 @@ config::Error QueryError(const config::Search& search,
 
 }  // namespace
 
+struct Matcher::Compiled {
+  MatchPrograms programs;
+  // By search, in config order. The query text is kept rather than its
+  // tree (a tenth of the memory); a match re-parses it to say which terms
+  // took part.
+  std::vector<std::string> names;
+  std::vector<std::string> queries;
+};
+
+Matcher::Matcher(std::unique_ptr<Compiled> compiled)
+    : compiled_(std::move(compiled)) {}
+Matcher::Matcher(Matcher&&) noexcept = default;
+Matcher& Matcher::operator=(Matcher&&) noexcept = default;
+Matcher::~Matcher() = default;
+
 std::vector<config::Error> Matcher::Validate(
     const std::vector<config::Search>& searches) {
   std::vector<config::Error> errors;
@@ -28,58 +54,155 @@ std::vector<config::Error> Matcher::Validate(
   return errors;
 }
 
-// INTERIM: linear matching through the index while the presearcher is
-// written.
-struct Matcher::Compiled {
-  struct ParsedSearch {
-    std::string name;
-    QueryNode query;
-  };
-  std::vector<ParsedSearch> searches;
-};
-
-Matcher::Matcher(std::unique_ptr<Compiled> compiled)
-    : compiled_(std::move(compiled)) {}
-Matcher::Matcher(Matcher&&) noexcept = default;
-Matcher& Matcher::operator=(Matcher&&) noexcept = default;
-Matcher::~Matcher() = default;
-
 config::Result<Matcher> Matcher::Create(
     const std::vector<config::Search>& searches) {
   auto compiled = std::make_unique<Compiled>();
+  // One stemmer per language: constructing one is not free.
+  std::map<std::string, Xapian::Stem> stemmers;
+  compiled->names.reserve(searches.size());
+  compiled->queries.reserve(searches.size());
   for (const config::Search& search : searches) {
     config::Result<QueryNode> parsed = ParseQuery(search.query);
     if (!parsed.ok()) return QueryError(search, parsed.error());
-    compiled->searches.push_back({search.name, std::move(parsed).value()});
+    const std::string language = search.language.empty()
+                                     ? LanguageOfQuery(parsed.value())
+                                     : search.language;
+    auto stemmer = stemmers.find(language);
+    if (stemmer == stemmers.end()) {
+      stemmer = stemmers.emplace(language, StemmerFor(language)).first;
+    }
+    compiled->programs.Add(parsed.value(), stemmer->second);
+    compiled->names.push_back(search.name);
+    compiled->queries.push_back(search.query);
   }
+  compiled->programs.FinishAdding();
   return Matcher(std::move(compiled));
 }
 
-std::vector<MatchPair> Matcher::Match(const AnalysedBatch&, std::int64_t,
-                                      Strategy) const {
-  return {};
+std::vector<MatchPair> Matcher::Match(const AnalysedBatch& batch,
+                                      std::int64_t now,
+                                      Strategy strategy) const {
+  const MatchPrograms& programs = compiled_->programs;
+  std::vector<MatchPair> pairs;
+  if (programs.size() == 0 || batch.documents.empty()) return pairs;
+  MatchChunk chunk(programs);
+  // Candidates are deduplicated by stamping each with the chunk's number.
+  std::vector<std::uint32_t> stamp;
+  std::vector<std::uint32_t> candidates;
+  if (strategy == Strategy::kPresearch) {
+    stamp.assign(programs.size(), 0);
+  } else {
+    candidates.resize(programs.size());
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      candidates[i] = static_cast<std::uint32_t>(i);
+    }
+  }
+  std::uint32_t chunk_number = 0;
+  for (size_t first = 0; first < batch.documents.size();
+       first += MatchChunk::kMaxArticles) {
+    const size_t count =
+        std::min(MatchChunk::kMaxArticles, batch.documents.size() - first);
+    chunk.Load(batch, first, count);
+    if (strategy == Strategy::kPresearch) {
+      ++chunk_number;
+      candidates = programs.AlwaysVerified();
+      for (const std::uint32_t search : candidates) stamp[search] = chunk_number;
+      for (const std::uint32_t slot : chunk.PresentSlots()) {
+        for (const std::uint32_t* search = programs.AnchoredBegin(slot);
+             search != programs.AnchoredEnd(slot); ++search) {
+          if (stamp[*search] == chunk_number) continue;
+          stamp[*search] = chunk_number;
+          candidates.push_back(*search);
+        }
+      }
+    }
+    for (const std::uint32_t search : candidates) {
+      for (std::uint64_t matched = chunk.Evaluate(search, now); matched != 0;
+           matched &= matched - 1) {
+        pairs.push_back(
+            {search, first + static_cast<size_t>(__builtin_ctzll(matched))});
+      }
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(),
+            [](const MatchPair& a, const MatchPair& b) {
+              return a.search != b.search ? a.search < b.search
+                                          : a.article < b.article;
+            });
+  return pairs;
 }
-
-MatcherStats Matcher::Stats() const { return {}; }
 
 config::Result<std::vector<SearchMatch>> Matcher::MatchBatch(
     Index& index, long long batch_id, std::int64_t now) const {
+  config::Result<std::shared_ptr<const AnalysedBatch>> documents =
+      index.DocumentsOfBatch(batch_id);
+  if (!documents.ok()) return documents.error();
   std::vector<SearchMatch> matches;
-  SearchOptions options;
-  options.batch_id = batch_id;
-  // A batch is at most one feed's items, so no limit is needed; the filter
-  // on the batch keeps each query's cost to the batch's size.
-  options.limit = std::numeric_limits<size_t>::max();
-  options.now = now;
-  for (const Compiled::ParsedSearch& search : compiled_->searches) {
-    config::Result<std::vector<SearchHit>> hits =
-        index.Search(search.query, options);
-    if (!hits.ok()) return hits.error();
-    for (SearchHit& hit : hits.value()) {
-      matches.push_back({search.name, std::move(hit)});
+  if (!documents.value()) return matches;
+  const AnalysedBatch& batch = *documents.value();
+  const std::vector<MatchPair> pairs = Match(batch, now);
+
+  // Which of each matching query's terms took part needs its leaves'
+  // results for that one article: each article is loaded once, alone, and
+  // its matching searches evaluated again with their leaves recorded.
+  std::vector<size_t> by_article(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) by_article[i] = i;
+  std::stable_sort(by_article.begin(), by_article.end(),
+                   [&](size_t a, size_t b) {
+                     return pairs[a].article < pairs[b].article;
+                   });
+  matches.resize(pairs.size());
+  MatchChunk chunk(compiled_->programs);
+  std::vector<std::uint64_t> leaf_masks;
+  size_t loaded = batch.articles.size();  // None yet.
+  for (const size_t i : by_article) {
+    const MatchPair& pair = pairs[i];
+    if (pair.article != loaded) {
+      chunk.Load(batch, pair.article, 1);
+      loaded = pair.article;
     }
+    leaf_masks.clear();
+    chunk.Evaluate(pair.search, now, &leaf_masks);
+    std::vector<bool> leaf_matched;
+    for (const std::uint64_t mask : leaf_masks) leaf_matched.push_back(mask & 1);
+    // The query parsed when the matcher was created; it parses the same.
+    const QueryNode query = ParseQuery(compiled_->queries[pair.search]).value();
+    const Article& article = batch.articles[pair.article];
+    SearchMatch& match = matches[i];
+    match.search_name = compiled_->names[pair.search];
+    match.hit.article = article;
+    match.hit.matched_terms = MatchedTermsOf(query, leaf_matched);
+    const std::vector<const QueryNode*> leaves = LeavesOf(query);
+    const Xapian::Stem stemmer = StemmerFor(article.language);
+    std::vector<std::string> words;
+    for (const size_t leaf : LeavesTakingPart(query, leaf_matched)) {
+      for (std::string& word : ArticleWordsMatching(
+               *leaves[leaf], batch.documents[pair.article], stemmer)) {
+        words.push_back(std::move(word));
+      }
+    }
+    match.hit.snippet = SnippetAround(article.text, words, kSnippetBytes);
   }
   return matches;
+}
+
+MatcherStats Matcher::Stats() const {
+  const MatchPrograms& programs = compiled_->programs;
+  MatcherStats stats;
+  stats.searches = programs.size();
+  stats.always_verified = programs.AlwaysVerified().size();
+  stats.distinct_terms = programs.terms() + programs.prefixes();
+  stats.memory_bytes = programs.MemoryBytes();
+  // Strings longer than the small-string buffer live on the heap.
+  auto heap_bytes = [](const std::string& text) {
+    return text.capacity() > 15 ? text.capacity() + 1 : 0;
+  };
+  for (size_t i = 0; i < compiled_->names.size(); ++i) {
+    stats.memory_bytes += 2 * sizeof(std::string) +
+                          heap_bytes(compiled_->names[i]) +
+                          heap_bytes(compiled_->queries[i]);
+  }
+  return stats;
 }
 
 }  // namespace newswatch::indexer

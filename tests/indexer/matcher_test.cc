@@ -96,5 +96,121 @@ TEST_CASE("Matcher reports each match's matched terms", "[matcher]") {
   CHECK(terms[{"either", "b"}] == Terms{"kyiv", "troops"});
 }
 
+TEST_CASE("Matcher verifies only the searches a batch's terms select",
+          "[matcher]") {
+  auto matcher = Matcher::Create({MakeSearch("caps", "troop cap"),
+                                  MakeSearch("not-sport", "-sport"),
+                                  MakeSearch("dated", "since:2d"),
+                                  MakeSearch("either", "kyiv OR sanction*"),
+                                  MakeSearch("anything", "*")});
+  REQUIRE(matcher.ok());
+  const MatcherStats stats = matcher.value().Stats();
+  CHECK(stats.searches == 5);
+  // A pure negation, a date alone and a lone wildcard need no term.
+  CHECK(stats.always_verified == 3);
+  CHECK(stats.memory_bytes > 0);
+
+  Article dated = MakeArticle("a", "Sanctioned troops in Kyiv");
+  dated.published = 1000 * 86400;
+  Article sport = MakeArticle("b", "Sport results");
+  sport.published = 990 * 86400;
+  const auto batch = AnalyseArticles({dated, sport});
+  const std::vector<MatchPair> pairs =
+      matcher.value().Match(*batch, 1001 * 86400);
+  CHECK(pairs == std::vector<MatchPair>{{1, 0}, {2, 0}, {3, 0}, {4, 0},
+                                        {4, 1}});
+  CHECK(pairs == matcher.value().Match(*batch, 1001 * 86400,
+                                       Matcher::Strategy::kEveryQuery));
+}
+
+TEST_CASE("Matcher matches phrases, proximity and fields by position",
+          "[matcher]") {
+  Article article = MakeArticle("a", "Defence ministers");
+  article.text = "The air-defence systems reached the front line near Kharkiv.";
+  article.author = "Anna Smith";
+  article.link = "https://news.bbc.co.uk/world/1";
+  article.categories = {"World News"};
+  article.language = "en-gb";
+  const auto batch = AnalyseArticles({article});
+  struct Case {
+    std::string query;
+    bool matches;
+  };
+  const std::vector<Case> cases = {
+      {"\"front line\"", true},
+      {"\"line front\"", false},
+      {"air-defence", true},
+      {"systems NEAR/3 front", true},
+      {"systems NEAR/2 front", false},
+      {"front NEAR/3 systems", true},
+      {"front ADJ/3 systems", false},
+      {"systems ADJ/3 front", true},
+      {"title:ministers", true},
+      {"title:systems", false},
+      {"title:\"defence ministers\"", true},
+      {"author:smith", true},
+      {"site:bbc.co.uk", true},
+      {"site:cnn.com", false},
+      {"category:\"world news\"", true},
+      {"lang:en", true},
+      {"lang:de", false},
+      {"kharkiv*", true},
+      {"minist*", true},
+      {"title:syst*", false},
+  };
+  for (const Case& test : cases) {
+    INFO(test.query);
+    auto matcher = Matcher::Create({MakeSearch("s", test.query)});
+    REQUIRE(matcher.ok());
+    CHECK(matcher.value().Match(*batch, 0).empty() != test.matches);
+  }
+}
+
+TEST_CASE("Matcher snippets show the text around the first matched word",
+          "[matcher]") {
+  testing::TempDir dir;
+  auto index = Index::OpenWritable(dir.path() / "index");
+  REQUIRE(index.ok());
+  Article article = MakeArticle("a", "Energy");
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += "filler ";
+  text += "Gas prices rose again in the winter. ";
+  for (int i = 0; i < 60; ++i) text += "padding ";
+  article.text = text;
+  REQUIRE(index.value()->WriteBatch(1, {article}).ok());
+  auto matcher = Matcher::Create({MakeSearch("gas", "price")});
+  REQUIRE(matcher.ok());
+  auto matches = matcher.value().MatchBatch(*index.value(), 1, 0);
+  REQUIRE(matches.ok());
+  REQUIRE(matches.value().size() == 1);
+  const std::string& snippet = matches.value().front().hit.snippet;
+  CHECK_THAT(snippet, Catch::Contains("Gas prices rose"));
+  CHECK(snippet.rfind("…", 0) == 0);
+  CHECK(snippet.size() < 300);
+  CHECK(matches.value().front().hit.matched_terms ==
+        std::vector<std::string>{"price"});
+}
+
+TEST_CASE("Matcher matches a batch read back from the index after a restart",
+          "[matcher]") {
+  testing::TempDir dir;
+  {
+    auto index = Index::OpenWritable(dir.path() / "index");
+    REQUIRE(index.ok());
+    REQUIRE(index.value()
+                ->WriteBatch(7, {MakeArticle("a", "The front line moved"),
+                                 MakeArticle("b", "A line at the front")})
+                .ok());
+  }
+  auto index = Index::OpenWritable(dir.path() / "index");
+  REQUIRE(index.ok());
+  auto matcher = Matcher::Create({MakeSearch("phrase", "\"front line\"")});
+  REQUIRE(matcher.ok());
+  auto matches = matcher.value().MatchBatch(*index.value(), 7, 0);
+  REQUIRE(matches.ok());
+  REQUIRE(matches.value().size() == 1);
+  CHECK(matches.value().front().hit.article.id == "a");
+}
+
 }  // namespace
 }  // namespace newswatch::indexer

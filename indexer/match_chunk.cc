@@ -1,0 +1,225 @@
+#include "indexer/match_chunk.h"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+
+namespace newswatch::indexer {
+
+MatchChunk::MatchChunk(const MatchPrograms& programs)
+    : programs_(programs), masks_(programs.slots(), 0) {}
+
+void MatchChunk::Load(const AnalysedBatch& batch, size_t first, size_t count) {
+  assert(count <= kMaxArticles && first + count <= batch.documents.size());
+  for (const std::uint32_t slot : touched_) masks_[slot] = 0;
+  touched_.clear();
+  spans_.clear();
+  positions_.clear();
+  span_start_.assign(1, 0);
+  count_ = count;
+  const auto term_count = static_cast<std::uint32_t>(programs_.terms());
+
+  auto mark = [&](std::uint32_t slot, std::uint64_t bit) {
+    if (masks_[slot] == 0) touched_.push_back(slot);
+    masks_[slot] |= bit;
+  };
+  for (size_t i = 0; i < count; ++i) {
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    const Xapian::Document& document = batch.documents[first + i];
+    published_[i] = batch.articles[first + i].published;
+    const size_t article_spans = spans_.size();
+    for (auto term = document.termlist_begin(); term != document.termlist_end();
+         ++term) {
+      const std::string text = *term;
+      if (std::optional<std::uint32_t> id = programs_.FindTerm(text)) {
+        mark(*id, bit);
+        if (programs_.IsPositional(*id)) {
+          PositionSpan span{*id, static_cast<std::uint32_t>(positions_.size()),
+                            0};
+          for (auto position = term.positionlist_begin();
+               position != term.positionlist_end(); ++position) {
+            positions_.push_back(*position);
+          }
+          span.count =
+              static_cast<std::uint32_t>(positions_.size() - span.offset);
+          spans_.push_back(span);
+        }
+      }
+      if (programs_.HasPrefixes()) {
+        programs_.ForEachPrefixOf(text, [&](std::uint32_t prefix) {
+          mark(term_count + prefix, bit);
+        });
+      }
+    }
+    std::sort(spans_.begin() + static_cast<std::ptrdiff_t>(article_spans),
+              spans_.end(), [](const PositionSpan& a, const PositionSpan& b) {
+                return a.term < b.term;
+              });
+    span_start_.push_back(static_cast<std::uint32_t>(spans_.size()));
+  }
+}
+
+std::pair<const std::uint32_t*, const std::uint32_t*> MatchChunk::PositionsOf(
+    size_t article, std::uint32_t term) const {
+  const auto begin = spans_.begin() + span_start_[article];
+  const auto end = spans_.begin() + span_start_[article + 1];
+  const auto found = std::lower_bound(
+      begin, end, term,
+      [](const PositionSpan& span, std::uint32_t t) { return span.term < t; });
+  if (found == end || found->term != term) return {nullptr, nullptr};
+  const std::uint32_t* first = positions_.data() + found->offset;
+  return {first, first + found->count};
+}
+
+namespace {
+
+using PositionRange = std::pair<const std::uint32_t*, const std::uint32_t*>;
+
+// Positions p1 < p2 < ... < pk, one from each list in order, with
+// pk - p1 < window. For each p1, taking the earliest possible later
+// positions gives the smallest pk, so trying that choice suffices.
+bool OrderedWithin(const std::vector<PositionRange>& lists,
+                   std::uint32_t window) {
+  for (const std::uint32_t* first = lists[0].first; first != lists[0].second;
+       ++first) {
+    std::uint32_t current = *first;
+    bool found = true;
+    for (size_t i = 1; i < lists.size() && found; ++i) {
+      const std::uint32_t* next =
+          std::upper_bound(lists[i].first, lists[i].second, current);
+      // No later position in this list: none for any later p1 either.
+      if (next == lists[i].second) return false;
+      current = *next;
+      found = current - *first < window;
+    }
+    if (found) return true;
+  }
+  return false;
+}
+
+// One position from each list, in any order, all within `window`: the
+// smallest span that covers every list, by a sliding window over the
+// merged positions.
+bool UnorderedWithin(const std::vector<PositionRange>& lists,
+                     std::uint32_t window) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> merged;
+  for (std::uint32_t list = 0; list < lists.size(); ++list) {
+    for (const std::uint32_t* p = lists[list].first; p != lists[list].second;
+         ++p) {
+      merged.emplace_back(*p, list);
+    }
+  }
+  std::sort(merged.begin(), merged.end());
+  std::vector<std::uint32_t> in_window(lists.size(), 0);
+  size_t covered = 0;
+  size_t left = 0;
+  for (size_t right = 0; right < merged.size(); ++right) {
+    if (in_window[merged[right].second]++ == 0) ++covered;
+    while (covered == lists.size()) {
+      if (merged[right].first - merged[left].first < window) return true;
+      if (--in_window[merged[left].second] == 0) --covered;
+      ++left;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::uint64_t MatchChunk::GroupMatches(const PositionalGroup& group,
+                                       std::uint64_t candidates) {
+  std::uint64_t matched = 0;
+  std::vector<PositionRange> lists(group.terms);
+  for (std::uint64_t rest = candidates; rest != 0; rest &= rest - 1) {
+    const int article = __builtin_ctzll(rest);
+    bool all_present = true;
+    for (size_t i = 0; i < group.terms && all_present; ++i) {
+      lists[i] = PositionsOf(static_cast<size_t>(article),
+                             programs_.GroupTerm(group, i));
+      all_present = lists[i].first != lists[i].second;
+    }
+    if (!all_present) continue;
+    const bool within = group.ordered ? OrderedWithin(lists, group.window)
+                                      : UnorderedWithin(lists, group.window);
+    if (within) matched |= std::uint64_t{1} << article;
+  }
+  return matched;
+}
+
+std::uint64_t MatchChunk::PublishedIn(std::int64_t from,
+                                      std::int64_t to) const {
+  std::uint64_t matched = 0;
+  for (size_t i = 0; i < count_; ++i) {
+    if (published_[i] >= from && published_[i] < to) {
+      matched |= std::uint64_t{1} << i;
+    }
+  }
+  return matched;
+}
+
+std::uint64_t MatchChunk::Evaluate(size_t search, std::int64_t now,
+                                   std::vector<std::uint64_t>* leaf_masks) {
+  stack_.clear();
+  const std::uint64_t all = AllArticles();
+  const auto term_count = static_cast<std::uint32_t>(programs_.terms());
+  for (const MatchOp* op = programs_.ProgramBegin(search);
+       op != programs_.ProgramEnd(search); ++op) {
+    std::uint64_t result = 0;
+    switch (op->code) {
+      case MatchOp::Code::kTerm:
+        result = masks_[op->arg];
+        break;
+      case MatchOp::Code::kPrefix:
+        result = masks_[term_count + op->arg];
+        break;
+      case MatchOp::Code::kEverything:
+        result = all;
+        break;
+      case MatchOp::Code::kPositions: {
+        const PositionalGroup& group = programs_.Group(op->arg);
+        // Only articles with every term of the group need their positions
+        // read.
+        std::uint64_t candidates = all;
+        for (size_t i = 0; i < group.terms; ++i) {
+          candidates &= masks_[programs_.GroupTerm(group, i)];
+        }
+        result = candidates == 0 ? 0 : GroupMatches(group, candidates);
+        break;
+      }
+      case MatchOp::Code::kPublished: {
+        const DateRange& range = programs_.Range(op->arg);
+        result = PublishedIn(range.from, range.to);
+        break;
+      }
+      case MatchOp::Code::kSince: {
+        const DateRange& range = programs_.Range(op->arg);
+        result = PublishedIn(now - range.from,
+                             std::numeric_limits<std::int64_t>::max());
+        break;
+      }
+      case MatchOp::Code::kAnd:
+        result = all;
+        for (size_t i = 0; i < op->count; ++i) {
+          result &= stack_.back();
+          stack_.pop_back();
+        }
+        break;
+      case MatchOp::Code::kOr:
+        for (size_t i = 0; i < op->count; ++i) {
+          result |= stack_.back();
+          stack_.pop_back();
+        }
+        break;
+      case MatchOp::Code::kNot:
+        result = ~stack_.back() & all;
+        stack_.pop_back();
+        break;
+    }
+    if (leaf_masks && op->ends_leaf) leaf_masks->push_back(result);
+    stack_.push_back(result);
+  }
+  assert(stack_.size() == 1);
+  return stack_.back();
+}
+
+}  // namespace newswatch::indexer
