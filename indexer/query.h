@@ -61,8 +61,10 @@ enum class QueryField {
 struct QueryNode {
   enum class Kind {
     kWord,       // `text` is the word as written; `field` a text field.
-    kPrefix,     // `text` is what stood before the '*' (at least one letter
-                 // or digit); matches unstemmed words; `field` a text field.
+    kPrefix,     // `text` is what stood before the '*' (one word as the
+                 // index spells it, lower-case aside); matches unstemmed
+                 // words; `field` a text field. Empty for a lone `*`, which
+                 // matches every article.
     kPhrase,     // `text` is what stood between the quotes; text field.
     kNear,       // Two or more kWord children (same field), any order,
                  // within `distance` (see above).
@@ -87,7 +89,10 @@ struct QueryNode {
   std::vector<QueryNode> children;
 
   // The query written back in canonical form, fully parenthesised, that
-  // parses to the same tree; for tests and `explain`.
+  // parses to the same tree; for tests and `explain`. A field before a group
+  // is written on each leaf, dates as YYYY-MM-DD, since: in its largest
+  // exact unit. The form can be longer than the query it came from, so one
+  // longer than kMaxQueryBytes does not parse back.
   std::string ToString() const;
 };
 
@@ -101,6 +106,17 @@ inline constexpr size_t kMaxQueryBytes = 4096;
 // `what` says what and at which column. The Error's `where` is empty;
 // callers name the search.
 config::Result<QueryNode> ParseQuery(std::string_view text);
+
+// The canonical form of a value field's value (kFeed, kSite, kCategory,
+// kLanguage), shared by the parser (kValue leaves) and the index (the
+// documents' field terms) so that both sides agree: Unicode lower-case,
+// whitespace runs collapsed to one space, trimmed; for kSite also without a
+// leading "www." and trailing "." (every one); for kLanguage with '_'
+// turned into '-'. Normalising twice changes nothing.
+// Only normalises: it does not check that a site is a host name or a language
+// a tag (the parser does), and may return an empty string. Text fields get
+// the common part (lower-case, whitespace).
+std::string NormaliseFieldValue(QueryField field, std::string_view value);
 
 // The language a query names for itself: the value of its lang: leaves when
 // they all name the same primary language and are required (not under NOT
