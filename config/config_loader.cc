@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -93,6 +94,38 @@ bool IsBase64(std::string_view text) {
     }
   }
   return true;
+}
+
+bool IsAsciiAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// A language tag as the `language` keys accept it, BCP 47 in shape only: a
+// primary subtag of 2-3 ASCII letters, then subtags of 1-8 letters or digits
+// after '-' or '_'. Returned lower-cased with '_' as '-' ("pt_BR" ->
+// "pt-br"), the form articles carry (indexer::NormalizeLanguage) and `lang:`
+// compares against; nullopt when `tag` is not so shaped. The registry of
+// subtags is not consulted: a tag Xapian has no stemmer for is stemmed as
+// English, not refused.
+std::optional<std::string> NormalizeLanguageTag(std::string_view tag) {
+  std::string normalized;
+  size_t subtag_length = 0;
+  bool primary = true;
+  for (const char c : tag) {
+    if (c == '-' || c == '_') {
+      if (primary ? subtag_length < 2 : subtag_length == 0) return std::nullopt;
+      primary = false;
+      subtag_length = 0;
+      normalized += '-';
+      continue;
+    }
+    const bool allowed =
+        primary ? IsAsciiAlpha(c) : IsAsciiAlpha(c) || (c >= '0' && c <= '9');
+    if (!allowed || ++subtag_length > (primary ? 3u : 8u)) return std::nullopt;
+    normalized += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  if (primary ? subtag_length < 2 : subtag_length == 0) return std::nullopt;
+  return normalized;
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {
@@ -241,6 +274,23 @@ class TableReader {
       return std::nullopt;
     }
     return values;
+  }
+
+  // An optional `language` key: a tag (NormalizeLanguageTag), normalised;
+  // empty when the key is absent or wrong.
+  std::string Language() {
+    std::optional<std::string> value = String("language", false);
+    if (!value) return "";
+    std::optional<std::string> tag = NormalizeLanguageTag(*value);
+    if (!tag) {
+      diag_.Add(
+          SourceOf("language"), KeyPath("language"),
+          "\"" + *value +
+              "\" is not a language tag like \"de\" or \"pt-BR\" (2-3 "
+              "letters, then optional -subtags of 1-8 letters or digits)");
+      return "";
+    }
+    return *tag;
   }
 
   const toml::table* Table(std::string_view key) {
@@ -462,6 +512,7 @@ class ConfigBuilder {
         feed.interval = *interval;
       }
     }
+    feed.language = reader.Language();
     reader.RejectUnknownKeys();
     if (feed.url.empty()) return;
     // Sets, not a scan of the feeds so far: configs run to tens of
@@ -490,6 +541,7 @@ class ConfigBuilder {
         diag_.Locate(reader.SourceOf("query"), reader.KeyPath("query"));
     search.notify =
         reader.StringList("notify", false).value_or(std::vector<std::string>{});
+    search.language = reader.Language();
     ReadDeliveryPolicy(reader, search);
     reader.RejectUnknownKeys();
     std::set<std::string> listed;

@@ -1,3 +1,4 @@
+#include "config/time_format.h"
 #include "daemon/command_line.h"
 #include "daemon/commands.h"
 
@@ -9,6 +10,11 @@ constexpr char kHelp[] = R"(usage: newswatch [--config PATH] check-config
 Reads the config, checks every key and every saved query, and prints each
 problem with its file, line and key. Exits 0 when the config is valid, 2
 otherwise.
+
+Saved queries that parse but can never match (a word both required and
+excluded, a published: range that has ended) or match nearly every article
+(only negations, only stopwords) are printed as warnings with their file,
+line and search; warnings do not change the exit status.
 )";
 }  // namespace
 
@@ -29,10 +35,12 @@ int CheckConfigCommand(const CommandContext& context,
     return kExitUsage;
   }
   const config::Config& config = loaded.config;
+  const size_t warnings =
+      ReportConfigWarnings(context, config, config::UnixNow());
   context.out << context.config_path.string() << ": OK (" << config.feeds.size()
               << " feed(s), " << config.searches.size() << " search(es), "
-              << config.notifiers.size() << " notifier(s); data_dir "
-              << config.data_dir.string() << ")\n";
+              << config.notifiers.size() << " notifier(s), " << warnings
+              << " warning(s); data_dir " << config.data_dir.string() << ")\n";
   return kExitOk;
 }
 

@@ -64,6 +64,10 @@ config::Result<std::vector<IngestOutcome>> Pipeline::Ingest(
     outcomes[i].refresh_seconds = parsed.value().refresh_seconds;
     outcomes[i].warnings = std::move(parsed.value().warnings);
     for (indexer::Article& article : parsed.value().articles) {
+      // The operator's word beats the feed's: many feeds declare no
+      // language, or "en" whatever they publish. Set before selection so it
+      // reaches the index, the stemmer and lang:.
+      if (!feed.language.empty()) article.language = feed.language;
       articles.push_back(std::move(article));
     }
   }

@@ -4,6 +4,8 @@
 #include "alerts/webhook_payload.h"
 #include "daemon/commands.h"
 #include "indexer/matcher.h"
+#include "indexer/query.h"
+#include "indexer/query_lint.h"
 
 namespace newswatch::daemon {
 
@@ -59,6 +61,35 @@ config::LoadedConfig LoadValidatedConfig(const std::filesystem::path& path) {
     }
   }
   return loaded;
+}
+
+namespace {
+
+// "file:line" of a search's location ("file:line: search[2].query"); the
+// search's name stands beside it in a warning, so the key is left out.
+std::string FileAndLine(const config::Search& search) {
+  const size_t key = search.location.rfind(": ");
+  return key == std::string::npos ? search.location
+                                  : search.location.substr(0, key);
+}
+
+}  // namespace
+
+size_t ReportConfigWarnings(const CommandContext& context,
+                            const config::Config& config, std::int64_t now) {
+  size_t warnings = 0;
+  for (const config::Search& search : config.searches) {
+    config::Result<indexer::QueryNode> query =
+        indexer::ParseQuery(search.query);
+    if (!query.ok()) continue;  // An error, reported as one already.
+    const std::string where = FileAndLine(search);
+    for (const std::string& finding : indexer::LintQuery(query.value(), now)) {
+      context.err << "warning: " << (where.empty() ? "" : where + ": ")
+                  << "search \"" << search.name << "\": " << finding << "\n";
+      ++warnings;
+    }
+  }
+  return warnings;
 }
 
 bool ReportConfigErrors(const CommandContext& context,

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
@@ -870,6 +871,86 @@ TEST_CASE("Bad delivery settings are refused with their line and key",
           std::string(kOneFeed));
   CHECK_THAT(secret.ToString(),
              !Catch::Contains("not*base64*at*all*but*long*enough"));
+}
+
+}  // namespace
+}  // namespace newswatch::config
+
+namespace newswatch::config {
+namespace {
+
+TEST_CASE("Feed and search languages are read as normalised tags",
+          "[config][language]") {
+  const fs::path file = "/etc/newswatch/newswatch.toml";
+  const LoadedConfig loaded = ParseConfig(
+      "[[feed]]\nurl = \"https://example.org/de.xml\"\nlanguage = \"de\"\n"
+      "[[feed]]\nurl = \"https://example.org/br.xml\"\nlanguage = \"pt_BR\"\n"
+      "[[feed]]\nurl = \"https://example.org/any.xml\"\n"
+      "[[search]]\nname = \"Truppen\"\nquery = \"Truppe\"\n"
+      "language = \"DE-at\"\n"
+      "[[search]]\nname = \"Tropas\"\nquery = \"tropas\"\n"
+      "language = \"zh-Hant-TW\"\n"
+      "[[search]]\nname = \"Troops\"\nquery = \"troops\"\n",
+      file);
+  INFO(Describe(loaded));
+  REQUIRE(loaded.errors.empty());
+  REQUIRE(loaded.config.feeds.size() == 3);
+  CHECK(loaded.config.feeds[0].language == "de");
+  CHECK(loaded.config.feeds[1].language == "pt-br");
+  CHECK(loaded.config.feeds[2].language.empty());  // What the feed says.
+  REQUIRE(loaded.config.searches.size() == 3);
+  CHECK(loaded.config.searches[0].language == "de-at");
+  CHECK(loaded.config.searches[1].language == "zh-hant-tw");
+  CHECK(loaded.config.searches[2].language.empty());  // lang:, else English.
+}
+
+TEST_CASE("A value that is no language tag is refused with its line and key",
+          "[config][language]") {
+  const fs::path file = "/etc/newswatch/newswatch.toml";
+  // Each is refused on the feed (line 3) and on a search (line 7).
+  const char* bad =
+      GENERATE("", "d", "deut", "de-", "-de", "de--at", "de at", "d3",
+               "de-toolongsub", "de.at", "de_", "ü", "english (UK)", "12");
+  INFO("language = \"" << bad << "\"");
+  const LoadedConfig loaded = ParseConfig(
+      std::string(kOneFeed) + "language = \"" + bad +
+          "\"\n[[search]]\nname = \"s\"\nquery = \"a\"\nlanguage = \"" + bad +
+          "\"\n",
+      file);
+  INFO(Describe(loaded));
+  REQUIRE(loaded.errors.size() == 2);
+  CheckLocated(loaded.errors[0], file, 3, "feed[1].language");
+  CheckLocated(loaded.errors[1], file, 7, "search[1].language");
+  for (const Error& error : loaded.errors) {
+    CHECK_THAT(error.what, Catch::Contains(std::string("\"") + bad + "\"") &&
+                               Catch::Contains("is not a language tag"));
+  }
+}
+
+TEST_CASE("Language tags at the edges of the shape are accepted",
+          "[config][language]") {
+  const fs::path file = "/etc/newswatch/newswatch.toml";
+  using Tag = std::pair<const char*, const char*>;  // Written, stored.
+  const auto [written, stored] =
+      GENERATE(Tag{"en", "en"}, Tag{"FIL", "fil"}, Tag{"en_GB", "en-gb"},
+               Tag{"de-1996", "de-1996"}, Tag{"es-419", "es-419"},
+               Tag{"sl-rozaj-biske", "sl-rozaj-biske"},
+               Tag{"de-x-12345678", "de-x-12345678"});
+  INFO(written);
+  const LoadedConfig loaded = ParseConfig(
+      std::string(kOneFeed) + "language = \"" + written + "\"\n", file);
+  INFO(Describe(loaded));
+  REQUIRE(loaded.errors.empty());
+  CHECK(loaded.config.feeds[0].language == stored);
+}
+
+TEST_CASE("A language that is not a string names what was expected",
+          "[config][language]") {
+  const fs::path file = "/etc/newswatch/newswatch.toml";
+  const Error error =
+      OnlyError(ParseConfig(std::string(kOneFeed) + "language = 7\n", file));
+  CheckLocated(error, file, 3, "feed[1].language");
+  CHECK_THAT(error.what, Catch::Contains("must be a string"));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Bad configs through the real binary: check-config lists every problem, and
 // the daemon refuses to start on the same config with the same messages.
+// Queries that are valid but useless are warnings, which refuse nothing.
 #include <catch2/catch.hpp>
 
 #include "tests/end_to_end/deployment.h"
@@ -110,6 +111,68 @@ TEST_CASE("The bundled default config is valid", "[e2e][config]") {
                   "check-config"});
   INFO(result.err);
   CHECK(result.exit_code == 0);
+  CHECK_THAT(result.out, Catch::Contains("0 warning(s)"));
+  CHECK_THAT(result.err, !Catch::Contains("warning"));
+}
+
+TEST_CASE("check-config warns about useless queries and still exits 0",
+          "[e2e][config][lint]") {
+  Deployment deployment;
+  // WriteConfig puts 6 lines before this: the queries stand on lines 11, 14
+  // and 17.
+  deployment.WriteConfig(R"([[feed]]
+url = "file:/tmp/x.rss"
+[[search]]
+name = "Anything but sport"
+query = "-sport"
+[[search]]
+name = "Stopwords"
+query = "the OR of"
+[[search]]
+name = "Troop caps"
+query = "Ukraine AND troop cap"
+)");
+  const ProcessResult check = deployment.Run({"check-config"});
+  INFO(check.err);
+  CHECK(check.exit_code == 0);
+  const std::string file = deployment.config_path();
+  CHECK_THAT(check.err,
+             Catch::Contains("warning: " + file +
+                             ":11: search \"Anything but sport\": matches "
+                             "nearly every article: "));
+  CHECK_THAT(check.err, Catch::Contains("warning: " + file +
+                                        ":14: search \"Stopwords\": matches "
+                                        "nearly every article: "));
+  // None for the ordinary query, no errors, and the OK line counts them.
+  CHECK_THAT(check.err, !Catch::Contains("Troop caps"));
+  CHECK_THAT(check.err, !Catch::Contains("error"));
+  const size_t warnings = CountOccurrences(check.err, "warning: ");
+  CHECK(warnings >= 2);
+  CHECK_THAT(check.out,
+             Catch::Contains(": OK (1 feed(s), 3 search(es), 1 notifier(s), " +
+                             std::to_string(warnings) + " warning(s);"));
+}
+
+TEST_CASE("A bad language tag fails check-config with its line and key",
+          "[e2e][config]") {
+  Deployment deployment;
+  deployment.WriteConfig(R"([[feed]]
+url = "file:/tmp/x.rss"
+language = "german"
+[[search]]
+name = "Truppen"
+query = "Truppe"
+language = "de_AT"
+)");
+  const ProcessResult check = deployment.Run({"check-config"});
+  INFO(check.err);
+  CHECK(check.exit_code == 2);
+  CHECK_THAT(check.err,
+             Catch::Contains(deployment.config_path() +
+                             ":9: feed[1].language: \"german\" is not a "
+                             "language tag"));
+  // de_AT is a tag (stored as de-at): the only error is the feed's.
+  CHECK_THAT(check.err, Catch::Contains("1 error(s)"));
 }
 
 }  // namespace
