@@ -10,7 +10,7 @@ MatchChunk::MatchChunk(const MatchPrograms& programs)
     : programs_(programs), masks_(programs.slots(), 0) {}
 
 void MatchChunk::Load(const AnalysedBatch& batch, size_t first, size_t count) {
-  assert(count <= kMaxArticles && first + count <= batch.documents.size());
+  assert(count <= kMaxArticles && first + count <= batch.terms.size());
   for (const std::uint32_t slot : touched_) masks_[slot] = 0;
   touched_.clear();
   spans_.clear();
@@ -25,24 +25,22 @@ void MatchChunk::Load(const AnalysedBatch& batch, size_t first, size_t count) {
   };
   for (size_t i = 0; i < count; ++i) {
     const std::uint64_t bit = std::uint64_t{1} << i;
-    const Xapian::Document& document = batch.documents[first + i];
+    const DocumentTerms& terms = batch.terms[first + i];
     published_[i] = batch.articles[first + i].published;
+    // Terms come sorted, so each article's spans are sorted by term string;
+    // they are sorted by id below.
     const size_t article_spans = spans_.size();
-    for (auto term = document.termlist_begin(); term != document.termlist_end();
-         ++term) {
-      const std::string text = *term;
+    for (size_t t = 0; t < terms.size(); ++t) {
+      const std::string_view text = terms.Term(t);
       if (std::optional<std::uint32_t> id = programs_.FindTerm(text)) {
         mark(*id, bit);
         if (programs_.IsPositional(*id)) {
-          PositionSpan span{*id, static_cast<std::uint32_t>(positions_.size()),
-                            0};
-          for (auto position = term.positionlist_begin();
-               position != term.positionlist_end(); ++position) {
-            positions_.push_back(*position);
-          }
-          span.count =
-              static_cast<std::uint32_t>(positions_.size() - span.offset);
-          spans_.push_back(span);
+          const auto offset = static_cast<std::uint32_t>(positions_.size());
+          positions_.insert(positions_.end(), terms.PositionsBegin(t),
+                            terms.PositionsEnd(t));
+          spans_.push_back(
+              {*id, offset,
+               static_cast<std::uint32_t>(positions_.size() - offset)});
         }
       }
       if (programs_.HasPrefixes()) {
@@ -100,9 +98,11 @@ bool OrderedWithin(const std::vector<PositionRange>& lists,
 // One position from each list, in any order, all within `window`: the
 // smallest span that covers every list, by a sliding window over the
 // merged positions.
-bool UnorderedWithin(const std::vector<PositionRange>& lists,
-                     std::uint32_t window) {
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> merged;
+bool UnorderedWithin(
+    const std::vector<PositionRange>& lists, std::uint32_t window,
+    std::vector<std::pair<std::uint32_t, std::uint32_t>>& merged,
+    std::vector<std::uint32_t>& in_window) {
+  merged.clear();
   for (std::uint32_t list = 0; list < lists.size(); ++list) {
     for (const std::uint32_t* p = lists[list].first; p != lists[list].second;
          ++p) {
@@ -110,7 +110,7 @@ bool UnorderedWithin(const std::vector<PositionRange>& lists,
     }
   }
   std::sort(merged.begin(), merged.end());
-  std::vector<std::uint32_t> in_window(lists.size(), 0);
+  in_window.assign(lists.size(), 0);
   size_t covered = 0;
   size_t left = 0;
   for (size_t right = 0; right < merged.size(); ++right) {
@@ -129,7 +129,8 @@ bool UnorderedWithin(const std::vector<PositionRange>& lists,
 std::uint64_t MatchChunk::GroupMatches(const PositionalGroup& group,
                                        std::uint64_t candidates) {
   std::uint64_t matched = 0;
-  std::vector<PositionRange> lists(group.terms);
+  std::vector<PositionRange>& lists = lists_;
+  lists.resize(group.terms);
   for (std::uint64_t rest = candidates; rest != 0; rest &= rest - 1) {
     const int article = __builtin_ctzll(rest);
     bool all_present = true;
@@ -140,7 +141,8 @@ std::uint64_t MatchChunk::GroupMatches(const PositionalGroup& group,
     }
     if (!all_present) continue;
     const bool within = group.ordered ? OrderedWithin(lists, group.window)
-                                      : UnorderedWithin(lists, group.window);
+                                      : UnorderedWithin(lists, group.window, merged_,
+                                                      in_window_);
     if (within) matched |= std::uint64_t{1} << article;
   }
   return matched;
@@ -159,11 +161,21 @@ std::uint64_t MatchChunk::PublishedIn(std::int64_t from,
 
 std::uint64_t MatchChunk::Evaluate(size_t search, std::int64_t now,
                                    std::vector<std::uint64_t>* leaf_masks) {
-  stack_.clear();
+  // Most programs are a handful of ops: their operands fit a fixed stack in
+  // registers and L1; deeper ones (long queries) use the member vector.
+  const MatchOp* const begin = programs_.ProgramBegin(search);
+  const MatchOp* const end = programs_.ProgramEnd(search);
+  constexpr size_t kSmallStack = 32;
+  std::uint64_t small_stack[kSmallStack];
+  std::uint64_t* stack = small_stack;
+  if (static_cast<size_t>(end - begin) > kSmallStack) {
+    stack_.resize(static_cast<size_t>(end - begin));
+    stack = stack_.data();
+  }
+  size_t depth = 0;
   const std::uint64_t all = AllArticles();
   const auto term_count = static_cast<std::uint32_t>(programs_.terms());
-  for (const MatchOp* op = programs_.ProgramBegin(search);
-       op != programs_.ProgramEnd(search); ++op) {
+  for (const MatchOp* op = begin; op != end; ++op) {
     std::uint64_t result = 0;
     switch (op->code) {
       case MatchOp::Code::kTerm:
@@ -199,27 +211,20 @@ std::uint64_t MatchChunk::Evaluate(size_t search, std::int64_t now,
       }
       case MatchOp::Code::kAnd:
         result = all;
-        for (size_t i = 0; i < op->count; ++i) {
-          result &= stack_.back();
-          stack_.pop_back();
-        }
+        for (size_t i = 0; i < op->count; ++i) result &= stack[--depth];
         break;
       case MatchOp::Code::kOr:
-        for (size_t i = 0; i < op->count; ++i) {
-          result |= stack_.back();
-          stack_.pop_back();
-        }
+        for (size_t i = 0; i < op->count; ++i) result |= stack[--depth];
         break;
       case MatchOp::Code::kNot:
-        result = ~stack_.back() & all;
-        stack_.pop_back();
+        result = ~stack[--depth] & all;
         break;
     }
     if (leaf_masks && op->ends_leaf) leaf_masks->push_back(result);
-    stack_.push_back(result);
+    stack[depth++] = result;
   }
-  assert(stack_.size() == 1);
-  return stack_.back();
+  assert(depth == 1);
+  return stack[0];
 }
 
 }  // namespace newswatch::indexer

@@ -65,6 +65,10 @@ class MatchChunk {
   std::vector<std::uint32_t> span_start_;
   std::vector<std::uint32_t> positions_;
   std::vector<std::uint64_t> stack_;
+  // Scratch of the positional checks, kept to avoid allocating per check.
+  std::vector<std::pair<const std::uint32_t*, const std::uint32_t*>> lists_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> merged_;
+  std::vector<std::uint32_t> in_window_;
 };
 
 }  // namespace newswatch::indexer

@@ -28,35 +28,28 @@ double TermStringCost(std::string_view term) {
 
 }  // namespace
 
-std::optional<std::uint32_t> MatchPrograms::FindTerm(
-    std::string_view term) const {
-  auto found = term_ids_.find(std::string(term));
-  if (found == term_ids_.end()) return std::nullopt;
-  return found->second;
-}
-
 std::uint32_t MatchPrograms::Intern(const std::string& term, bool positional) {
-  auto [entry, added] = term_ids_.emplace(
-      term, static_cast<std::uint32_t>(term_strings_.size()));
-  if (added) {
-    term_strings_.push_back(term);
+  const std::uint32_t id = terms_.Intern(term);
+  if (id == positional_.size()) {
     positional_.push_back(positional);
   } else if (positional) {
-    positional_[entry->second] = true;
+    positional_[id] = true;
   }
-  return entry->second;
+  return id;
 }
 
 std::uint32_t MatchPrograms::InternPrefix(const std::string& prefix) {
-  auto [entry, added] = prefix_ids_.emplace(
-      prefix, static_cast<std::uint32_t>(prefix_strings_.size()));
-  if (added) {
-    prefix_strings_.push_back(prefix);
+  const size_t known = prefixes_.size();
+  const std::uint32_t id = prefixes_.Intern(prefix);
+  if (id == known) {
     const size_t key_length = std::min(prefix.size(), kPrefixKeyBytes);
-    prefixes_by_key_[prefix.substr(0, key_length)].push_back(entry->second);
+    const std::uint32_t key = prefix_keys_.Intern(prefix.substr(0, key_length));
+    if (key == prefixes_by_key_.size()) prefixes_by_key_.emplace_back();
+    prefixes_by_key_[key].push_back(id);
     prefix_key_lengths_[key_length] = true;
+    prefix_first_bytes_[static_cast<unsigned char>(prefix[0])] = true;
   }
-  return entry->second;
+  return id;
 }
 
 std::uint32_t MatchPrograms::AddGroup(const std::vector<std::string>& terms,
@@ -91,9 +84,9 @@ double MatchPrograms::SlotCost(std::uint32_t slot) const {
   if (slot & kPrefixTag) {
     // A prefix stands for every word it begins: costlier than a word of its
     // length.
-    return 5 * TermStringCost(prefix_strings_[slot & ~kPrefixTag]);
+    return 5 * TermStringCost(prefixes_.String(slot & ~kPrefixTag));
   }
-  return TermStringCost(term_strings_[slot]);
+  return TermStringCost(terms_.String(slot));
 }
 
 MatchPrograms::Anchors MatchPrograms::CheapestTermOf(
@@ -294,14 +287,10 @@ size_t MatchPrograms::MemoryBytes() const {
                  groups_.capacity() * sizeof(PositionalGroup) +
                  group_terms_.capacity() * sizeof(std::uint32_t) +
                  ranges_.capacity() * sizeof(DateRange) +
-                 positional_.capacity() / 8;
-  // Each dictionary string is held twice (map key and id -> string), plus
-  // the hash nodes.
-  for (const std::string& term : term_strings_) {
-    bytes += 2 * (sizeof(std::string) + term.capacity()) + 32;
-  }
-  for (const std::string& prefix : prefix_strings_) {
-    bytes += 3 * (sizeof(std::string) + prefix.capacity()) + 64;
+                 positional_.capacity() / 8 + terms_.MemoryBytes() +
+                 prefixes_.MemoryBytes() + prefix_keys_.MemoryBytes();
+  for (const std::vector<std::uint32_t>& ids : prefixes_by_key_) {
+    bytes += sizeof ids + ids.capacity() * sizeof(std::uint32_t);
   }
   return bytes;
 }

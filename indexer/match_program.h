@@ -12,11 +12,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "indexer/query.h"
 #include "indexer/query_terms.h"
+#include "indexer/term_table.h"
 
 namespace newswatch::indexer {
 
@@ -67,8 +67,8 @@ class MatchPrograms {
   size_t Add(const QueryNode& query, const Xapian::Stem& stemmer);
 
   size_t size() const { return program_start_.size() - 1; }
-  size_t terms() const { return term_strings_.size(); }
-  size_t prefixes() const { return prefix_strings_.size(); }
+  size_t terms() const { return terms_.size(); }
+  size_t prefixes() const { return prefixes_.size(); }
   // Term ids and prefix ids share one numbering of "slots": a prefix's slot
   // is terms() + its id. Valid once every search is added.
   size_t slots() const { return terms() + prefixes(); }
@@ -92,19 +92,15 @@ class MatchPrograms {
   }
 
   // The id of a term, if any search mentions it.
-  std::optional<std::uint32_t> FindTerm(std::string_view term) const;
-  const std::string& TermString(std::uint32_t term) const {
-    return term_strings_[term];
+  std::optional<std::uint32_t> FindTerm(std::string_view term) const {
+    return terms_.Find(term);
   }
   bool IsPositional(std::uint32_t term) const { return positional_[term]; }
 
   // Calls `on_prefix(prefix_id)` for every prefix that `term` starts with.
   template <typename OnPrefix>
   void ForEachPrefixOf(std::string_view term, OnPrefix on_prefix) const;
-  bool HasPrefixes() const { return !prefix_strings_.empty(); }
-  const std::string& PrefixString(std::uint32_t prefix) const {
-    return prefix_strings_[prefix];
-  }
+  bool HasPrefixes() const { return prefixes_.size() != 0; }
 
   const PositionalGroup& Group(std::uint32_t group) const {
     return groups_[group];
@@ -147,15 +143,17 @@ class MatchPrograms {
   Anchors CheapestTermOf(const std::vector<std::uint32_t>& terms) const;
   double SlotCost(std::uint32_t slot) const;
 
-  std::unordered_map<std::string, std::uint32_t> term_ids_;
-  std::vector<std::string> term_strings_;
+  TermTable terms_;
   std::vector<bool> positional_;
-  std::unordered_map<std::string, std::uint32_t> prefix_ids_;
-  std::vector<std::string> prefix_strings_;
-  // Prefix ids by their first kPrefixKeyBytes bytes (all of a shorter one).
-  std::unordered_map<std::string, std::vector<std::uint32_t>> prefixes_by_key_;
+  TermTable prefixes_;
+  // Prefix ids by their first kPrefixKeyBytes bytes (all of a shorter one):
+  // the key's id in prefix_keys_ indexes prefixes_by_key_.
+  TermTable prefix_keys_;
+  std::vector<std::vector<std::uint32_t>> prefixes_by_key_;
   std::vector<bool> prefix_key_lengths_ =
       std::vector<bool>(kPrefixKeyBytes + 1, false);
+  // The first bytes of every prefix: most terms are rejected on this alone.
+  std::vector<bool> prefix_first_bytes_ = std::vector<bool>(256, false);
 
   std::vector<MatchOp> ops_;
   std::vector<std::uint32_t> program_start_ = {0};
@@ -171,16 +169,18 @@ class MatchPrograms {
 template <typename OnPrefix>
 void MatchPrograms::ForEachPrefixOf(std::string_view term,
                                     OnPrefix on_prefix) const {
+  if (term.empty() || !prefix_first_bytes_[static_cast<unsigned char>(term[0])]) {
+    return;
+  }
   for (size_t length = 1; length <= kPrefixKeyBytes && length <= term.size();
        ++length) {
     if (!prefix_key_lengths_[length]) continue;
-    auto found = prefixes_by_key_.find(std::string(term.substr(0, length)));
-    if (found == prefixes_by_key_.end()) continue;
-    for (const std::uint32_t prefix : found->second) {
-      if (term.substr(0, prefix_strings_[prefix].size()) ==
-          prefix_strings_[prefix]) {
-        on_prefix(prefix);
-      }
+    const std::optional<std::uint32_t> key =
+        prefix_keys_.Find(term.substr(0, length));
+    if (!key) continue;
+    for (const std::uint32_t prefix : prefixes_by_key_[*key]) {
+      const std::string& text = prefixes_.String(prefix);
+      if (term.substr(0, text.size()) == text) on_prefix(prefix);
     }
   }
 }

@@ -86,49 +86,51 @@ std::vector<MatchPair> Matcher::Match(const AnalysedBatch& batch,
   std::vector<MatchPair> pairs;
   if (programs.size() == 0 || batch.documents.empty()) return pairs;
   MatchChunk chunk(programs);
-  // Candidates are deduplicated by stamping each with the chunk's number.
-  std::vector<std::uint32_t> stamp;
-  std::vector<std::uint32_t> candidates;
-  if (strategy == Strategy::kPresearch) {
-    stamp.assign(programs.size(), 0);
-  } else {
-    candidates.resize(programs.size());
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      candidates[i] = static_cast<std::uint32_t>(i);
+  // The candidates of a chunk as a bitmap by search: setting a bit twice is
+  // harmless, and reading it in order verifies the searches in the order
+  // their programs lie in memory.
+  std::vector<std::uint64_t> candidates((programs.size() + 63) / 64, 0);
+  auto verify = [&](size_t search, size_t first) {
+    for (std::uint64_t matched = chunk.Evaluate(search, now); matched != 0;
+         matched &= matched - 1) {
+      pairs.push_back(
+          {search, first + static_cast<size_t>(__builtin_ctzll(matched))});
     }
-  }
-  std::uint32_t chunk_number = 0;
+  };
   for (size_t first = 0; first < batch.documents.size();
        first += MatchChunk::kMaxArticles) {
     const size_t count =
         std::min(MatchChunk::kMaxArticles, batch.documents.size() - first);
     chunk.Load(batch, first, count);
-    if (strategy == Strategy::kPresearch) {
-      ++chunk_number;
-      candidates = programs.AlwaysVerified();
-      for (const std::uint32_t search : candidates) stamp[search] = chunk_number;
-      for (const std::uint32_t slot : chunk.PresentSlots()) {
-        for (const std::uint32_t* search = programs.AnchoredBegin(slot);
-             search != programs.AnchoredEnd(slot); ++search) {
-          if (stamp[*search] == chunk_number) continue;
-          stamp[*search] = chunk_number;
-          candidates.push_back(*search);
-        }
+    if (strategy == Strategy::kEveryQuery) {
+      for (size_t search = 0; search < programs.size(); ++search) {
+        verify(search, first);
+      }
+      continue;
+    }
+    auto add = [&](std::uint32_t search) {
+      candidates[search / 64] |= std::uint64_t{1} << (search % 64);
+    };
+    for (const std::uint32_t search : programs.AlwaysVerified()) add(search);
+    for (const std::uint32_t slot : chunk.PresentSlots()) {
+      for (const std::uint32_t* search = programs.AnchoredBegin(slot);
+           search != programs.AnchoredEnd(slot); ++search) {
+        add(*search);
       }
     }
-    for (const std::uint32_t search : candidates) {
-      for (std::uint64_t matched = chunk.Evaluate(search, now); matched != 0;
-           matched &= matched - 1) {
-        pairs.push_back(
-            {search, first + static_cast<size_t>(__builtin_ctzll(matched))});
+    for (size_t word = 0; word < candidates.size(); ++word) {
+      for (std::uint64_t bits = candidates[word]; bits != 0; bits &= bits - 1) {
+        verify(word * 64 + static_cast<size_t>(__builtin_ctzll(bits)), first);
       }
+      candidates[word] = 0;
     }
   }
-  std::sort(pairs.begin(), pairs.end(),
-            [](const MatchPair& a, const MatchPair& b) {
-              return a.search != b.search ? a.search < b.search
-                                          : a.article < b.article;
-            });
+  // Chunks come in batch order and searches in order within each: sorting
+  // by search keeps each search's articles in batch order.
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const MatchPair& a, const MatchPair& b) {
+                     return a.search < b.search;
+                   });
   return pairs;
 }
 
