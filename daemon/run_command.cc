@@ -233,6 +233,8 @@ int RunCommand(const CommandContext& context,
   }
   const config::Config& config = loaded.config;
   std::ostream& log = context.err;
+  // The lint's findings, once per start, as check-config prints them.
+  ReportConfigWarnings(context, config, config::UnixNow());
 
   auto index = indexer::Index::OpenWritable(IndexDirectory(config.data_dir));
   if (!index.ok()) {
@@ -244,7 +246,9 @@ int RunCommand(const CommandContext& context,
     log << "newswatch: " << store.error().ToString() << "\n";
     return kExitFailure;
   }
-  auto matcher = indexer::Matcher::Create(config.searches);
+  // The archive's term statistics pick the rarest terms to file each search
+  // under.
+  auto matcher = indexer::Matcher::Create(config.searches, index.value().get());
   if (!matcher.ok()) {  // Validated above; kept for safety.
     log << "newswatch: " << matcher.error().ToString() << "\n";
     return kExitUsage;

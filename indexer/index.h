@@ -131,6 +131,12 @@ class Index {
 
   size_t ArticleCount();
 
+  // The share of the archive's articles that hold `term` (a term of the
+  // index's internal scheme, article_document.h), for the matcher's choice
+  // of the rarest terms to file searches under; nullopt while the archive
+  // is too small (under 1,000 articles) to say.
+  std::optional<double> TermShare(const std::string& term);
+
   // The highest batch id any article carries, 0 for none. The alert store's
   // batch ids must stay above it (see AlertStore::ReserveBatchIds).
   config::Result<long long> MaxBatchId();

@@ -6,16 +6,16 @@
 namespace newswatch::indexer {
 namespace {
 
-// The estimated share of articles a term occurs in is what makes an anchor
-// good, and the index's statistics are not at hand when searches compile
-// (nor stable: the archive grows). The length of a word is a fair, stable
-// proxy (Lucene Monitor's default term weighting is the same idea): long
-// words are rare, short ones common. Boolean terms are judged by their
-// field: every article has a feed and a language.
-double TermStringCost(std::string_view term) {
-  if (term.rfind("XF", 0) == 0 || term.rfind("XL", 0) == 0) return 1e6;
-  if (term.rfind("XS", 0) == 0) return 1e4;
-  if (term.rfind("XK", 0) == 0) return 1e3;
+// The share of articles a term occurs in is what makes an anchor good.
+// Where the archive's statistics are not at hand (an empty archive, tests)
+// the length of a word is a fair proxy (Lucene Monitor's default term
+// weighting is the same idea): long words are rare, short ones common.
+// Boolean terms are judged by their field: every article has a feed and a
+// language.
+double EstimatedShare(std::string_view term) {
+  if (term.rfind("XF", 0) == 0 || term.rfind("XL", 0) == 0) return 0.5;
+  if (term.rfind("XS", 0) == 0) return 0.05;
+  if (term.rfind("XK", 0) == 0) return 0.02;
   double factor = 1;
   if (!term.empty() && term.front() == 'Z') factor = 2;  // Stems gather forms.
   size_t start = 0;
@@ -23,7 +23,7 @@ double TermStringCost(std::string_view term) {
     ++start;
   }
   const double length = static_cast<double>(term.size() - start);
-  return factor * 1e4 / (length * length + 1);
+  return factor / (length * length + 1);
 }
 
 }  // namespace
@@ -32,6 +32,10 @@ std::uint32_t MatchPrograms::Intern(const std::string& term, bool positional) {
   const std::uint32_t id = terms_.Intern(term);
   if (id == positional_.size()) {
     positional_.push_back(positional);
+    std::optional<double> share;
+    if (share_) share = share_(term);
+    term_cost_.push_back(
+        static_cast<float>(share ? *share : EstimatedShare(term)));
   } else if (positional) {
     positional_[id] = true;
   }
@@ -84,9 +88,9 @@ double MatchPrograms::SlotCost(std::uint32_t slot) const {
   if (slot & kPrefixTag) {
     // A prefix stands for every word it begins: costlier than a word of its
     // length.
-    return 5 * TermStringCost(prefixes_.String(slot & ~kPrefixTag));
+    return 5 * EstimatedShare(prefixes_.String(slot & ~kPrefixTag));
   }
-  return TermStringCost(terms_.String(slot));
+  return term_cost_[slot];
 }
 
 MatchPrograms::Anchors MatchPrograms::CheapestTermOf(
@@ -248,6 +252,7 @@ size_t MatchPrograms::Add(const QueryNode& query, const Xapian::Stem& stemmer) {
 }
 
 void MatchPrograms::FinishAdding() {
+  share_ = nullptr;  // Its statistics source need not outlive compilation.
   const std::uint32_t term_count = static_cast<std::uint32_t>(terms());
   auto slot_of = [&](std::uint32_t slot) {
     return (slot & kPrefixTag) ? term_count + (slot & ~kPrefixTag) : slot;
@@ -287,7 +292,8 @@ size_t MatchPrograms::MemoryBytes() const {
                  groups_.capacity() * sizeof(PositionalGroup) +
                  group_terms_.capacity() * sizeof(std::uint32_t) +
                  ranges_.capacity() * sizeof(DateRange) +
-                 positional_.capacity() / 8 + terms_.MemoryBytes() +
+                 positional_.capacity() / 8 + term_cost_.capacity() * sizeof(float) +
+                 terms_.MemoryBytes() +
                  prefixes_.MemoryBytes() + prefix_keys_.MemoryBytes();
   for (const std::vector<std::uint32_t>& ids : prefixes_by_key_) {
     bytes += sizeof ids + ids.capacity() * sizeof(std::uint32_t);

@@ -8,6 +8,7 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -59,9 +60,16 @@ struct DateRange {
 };
 
 
+// How common a term is: the share of articles holding it (0 to 1), or
+// nullopt when unknown. Decides which required terms file a search.
+using TermShare = std::function<std::optional<double>(const std::string&)>;
+
 // Every compiled search, sharing one dictionary of terms and prefixes.
 class MatchPrograms {
  public:
+  // Without `share`, a term's length stands in for its rarity.
+  explicit MatchPrograms(TermShare share = {}) : share_(std::move(share)) {}
+
   // Compiles `query` with its words stemmed by `stemmer`; returns its index.
   // Also computes its anchors.
   size_t Add(const QueryNode& query, const Xapian::Stem& stemmer);
@@ -143,8 +151,10 @@ class MatchPrograms {
   Anchors CheapestTermOf(const std::vector<std::uint32_t>& terms) const;
   double SlotCost(std::uint32_t slot) const;
 
+  TermShare share_;
   TermTable terms_;
   std::vector<bool> positional_;
+  std::vector<float> term_cost_;  // By term id: its share, or an estimate.
   TermTable prefixes_;
   // Prefix ids by their first kPrefixKeyBytes bytes (all of a shorter one):
   // the key's id in prefix_keys_ indexes prefixes_by_key_.

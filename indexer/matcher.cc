@@ -55,8 +55,12 @@ std::vector<config::Error> Matcher::Validate(
 }
 
 config::Result<Matcher> Matcher::Create(
-    const std::vector<config::Search>& searches) {
+    const std::vector<config::Search>& searches, Index* archive) {
   auto compiled = std::make_unique<Compiled>();
+  if (archive) {
+    compiled->programs = MatchPrograms(
+        [archive](const std::string& term) { return archive->TermShare(term); });
+  }
   // One stemmer per language: constructing one is not free.
   std::map<std::string, Xapian::Stem> stemmers;
   compiled->names.reserve(searches.size());
