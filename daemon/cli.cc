@@ -18,7 +18,11 @@ A full-text search and alerting daemon for news feeds.
 
 Commands:
   run [--once]            run the daemon (--once: poll every feed now, exit)
-  search QUERY            search the archive
+  search QUERY            search the archive (--sort, --since, --feed, ...)
+  test-query QUERY        backtest a query: its matches per day over the
+                          archive's last 30 days, and its newest hits
+  explain SEARCH URL      why a saved search (or a query) does or does not
+                          match the article with that link
   alerts                  show the alerts recorded so far
   feeds [--json]          show each feed's polling state
   parse FILE|URL [--json] show what the parser makes of one feed
@@ -65,6 +69,8 @@ int RunCli(const std::vector<std::string>& args, const std::string& config_env,
   const std::map<std::string, Command> commands = {
       {"run", RunCommand},
       {"search", SearchCommand},
+      {"test-query", TestQueryCommand},
+      {"explain", ExplainCommand},
       {"alerts", AlertsCommand},
       {"feeds", FeedsCommand},
       {"parse",
