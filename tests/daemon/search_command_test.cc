@@ -58,7 +58,7 @@ Outcome Call(CommandFunction command, const std::vector<std::string>& args) {
   return outcome;
 }
 
-TEST_CASE("--since reads durations back from now and UTC days", "[search]") {
+TEST_CASE("The --since option reads durations back from now and UTC days", "[search]") {
   CHECK(ParseSince("7d", kNow).value() == kNow - 7 * kDay);
   CHECK(ParseSince("36h", kNow).value() == kNow - 36 * 60 * 60);
   CHECK(ParseSince("2w", kNow).value() == kNow - 14 * kDay);
@@ -79,7 +79,7 @@ TEST_CASE("--since reads durations back from now and UTC days", "[search]") {
   }
 }
 
-TEST_CASE("--feed may be given again; the other arguments stay in order",
+TEST_CASE("The --feed option may be given again; the other arguments stay in order",
           "[search]") {
   std::vector<std::string> args = {
       "--feed", "BBC World", "ukraine", "--feed=Fixture Science",
@@ -103,7 +103,7 @@ TEST_CASE("--feed may be given again; the other arguments stay in order",
   }
 }
 
-TEST_CASE("--language takes a tag, lower-cased", "[search]") {
+TEST_CASE("The --language option takes a tag, lower-cased", "[search]") {
   CHECK(ParseLanguageTag("de").value() == "de");
   CHECK(ParseLanguageTag("pt-BR").value() == "pt-br");
   for (const char* bad : {"", "1de", "de_DE", "d e", "-de", "de\n",
@@ -127,7 +127,7 @@ TEST_CASE("The stemming language: the chosen one, else the query's own",
   CHECK(LanguageLabel("pt-br") == "pt-br");
 }
 
-TEST_CASE("--color is auto, always or never", "[search]") {
+TEST_CASE("The --color option is auto, always or never", "[search]") {
   CHECK(ParseColorMode("auto").value() == ColorMode::kAuto);
   CHECK(ParseColorMode("always").value() == ColorMode::kAlways);
   CHECK(ParseColorMode("never").value() == ColorMode::kNever);
