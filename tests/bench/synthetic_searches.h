@@ -1,0 +1,355 @@
+// SavedSearchGenerator: any number of saved searches of the shape people
+// write for news alerts, from a fixed seed, drawn from the real news's
+// vocabulary (NewsCorpus): 2-4 words ANDed, mostly content words (names,
+// places, topics; no stopwords) with their real frequency skew, and
+//
+//   ~15% with a phrase          "white house" tariffs
+//   ~20% with a field           title:ukraine, site:bbc.co.uk,
+//                               feed:"BBC News - World", lang:en
+//   ~20% with an OR group       (troops OR soldiers) ukraine
+//   ~10% with an excluded word  election -football
+//   ~3% with a prefix           sanction* iran
+//   ~3% with a NEAR/3 pair      (putin NEAR/3 trump) talks
+//
+// Words are picked with probability proportional to documents^0.8 (the
+// number of real articles that contain them), names (words the news writes
+// capitalised) three times more; names in more than a fifth of the articles
+// and other words in more than 3% are left out: people are alerted on
+// "Greenland", "tariffs" or "ransomware", not on "government" or "making". Most
+// searches' words are drawn independently, so they rarely all meet in one
+// article; a fifth take theirs from one real sentence
+// ("jackson civil rights"), as someone following a story would, and match
+// the articles that tell it. How often searches fire depends on that share:
+// the bench prints matches per article. Every query is checked with ParseQuery;
+// one that does not parse is counted (rejected()) and replaced, so a bench can
+// say so.
+#ifndef NEWSWATCH_TESTS_BENCH_SYNTHETIC_SEARCHES_H_
+#define NEWSWATCH_TESTS_BENCH_SYNTHETIC_SEARCHES_H_
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "indexer/query.h"
+#include "tests/bench/news_corpus.h"
+
+namespace newswatch::bench {
+
+// The values the field searches name: those of the feeds the bench runs, so
+// that they can match.
+struct SearchMaterial {
+  std::vector<std::string> feed_names;  // feed:
+  std::vector<std::string> sites;       // site: (hosts, without "www.")
+  std::vector<std::string> languages;   // lang:
+};
+
+// The feed names, sites and languages of `feeds`, each once.
+inline SearchMaterial MaterialOf(const std::vector<BenchFeed>& feeds) {
+  SearchMaterial material;
+  std::set<std::string> sites;
+  std::set<std::string> languages;
+  for (const BenchFeed& feed : feeds) {
+    if (feed.name.find('"') == std::string::npos) {
+      material.feed_names.push_back(feed.name);
+    }
+    std::string site = feed.host;
+    if (site.starts_with("www.")) site.erase(0, 4);
+    if (sites.insert(site).second) material.sites.push_back(site);
+    if (languages.insert(feed.language).second) {
+      material.languages.push_back(feed.language);
+    }
+  }
+  return material;
+}
+
+// How many of the searches made so far have each feature.
+struct SearchShapeCounts {
+  size_t searches = 0;
+  size_t words = 0;  // Words and phrases, over all searches.
+  size_t phrases = 0;
+  size_t fields = 0;
+  size_t ors = 0;
+  size_t nots = 0;
+  size_t prefixes = 0;
+  size_t nears = 0;
+};
+
+class SavedSearchGenerator {
+ public:
+  // Names, and other words, in more than these shares of the real articles
+  // are left out.
+  static constexpr double kMaxNameShare = 0.2;
+  static constexpr double kMaxWordShare = 0.03;
+  static constexpr double kNameWeight = 3;
+  // The share of searches whose words come from one real sentence.
+  static constexpr double kOneSentenceShare = 0.2;
+
+  SavedSearchGenerator(const NewsCorpus& corpus, SearchMaterial material,
+                       std::uint64_t seed)
+      : material_(std::move(material)),
+        random_(seed),
+        sentences_(corpus.sentences()) {
+    const auto articles = static_cast<double>(corpus.articles().size());
+    std::vector<double> weights;
+    for (const VocabularyWord& word : corpus.words()) {
+      const auto documents = static_cast<double>(word.documents);
+      if (documents > (word.name ? kMaxNameShare : kMaxWordShare) * articles) {
+        continue;
+      }
+      known_.insert(word.text);
+      words_.push_back(word.text);
+      weights.push_back(std::pow(documents, 0.8) *
+                        (word.name ? kNameWeight : 1.0));
+    }
+    word_pick_ = WeightedPick(weights);
+    weights.clear();
+    for (const auto& [bigram, times] : corpus.bigrams()) {
+      bigrams_.push_back(bigram);
+      weights.push_back(static_cast<double>(times));
+    }
+    bigram_pick_ = WeightedPick(weights);
+  }
+
+  // A content word, drawn as the searches draw theirs.
+  const std::string& Word() { return words_[word_pick_.Pick(random_)]; }
+
+  // Two content words that the news writes one after the other.
+  const std::string& Bigram() {
+    return bigram_pick_.empty() ? Word() : bigrams_[bigram_pick_.Pick(random_)];
+  }
+
+  // Up to `count` distinct vocabulary words of one real sentence, in the
+  // sentence's order.
+  std::vector<std::string> WordsOfOneSentence(size_t count) {
+    std::vector<std::string> words;
+    if (sentences_.empty()) return words;
+    ForEachWord(
+        sentences_[random_.Below(sentences_.size())],
+        [&](std::string_view raw, bool) {
+          std::string word = LowerAscii(raw);
+          if (known_.count(word) > 0 &&
+              std::find(words.begin(), words.end(), word) == words.end()) {
+            words.push_back(std::move(word));
+          }
+        });
+    while (words.size() > count) {
+      words.erase(words.begin() +
+                  static_cast<std::ptrdiff_t>(random_.Below(words.size())));
+    }
+    return words;
+  }
+
+  // The next query; it parses.
+  std::string Next() {
+    for (;;) {
+      Shape shape;
+      std::string query = Compose(shape);
+      if (indexer::ParseQuery(query).ok()) {
+        Count(shape);
+        return query;
+      }
+      if (rejected_++ == 0) first_rejected_ = query;
+    }
+  }
+
+  // `count` searches named "search-<n>", n counting on from earlier calls,
+  // that notify `notify`.
+  std::vector<config::Search> Make(
+      size_t count, const std::vector<std::string>& notify = {}) {
+    std::vector<config::Search> searches;
+    searches.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      config::Search search;
+      search.name = "search-" + std::to_string(made_++);
+      search.query = Next();
+      search.notify = notify;
+      searches.push_back(std::move(search));
+    }
+    return searches;
+  }
+
+  const SearchShapeCounts& counts() const { return counts_; }
+  size_t rejected() const { return rejected_; }
+  const std::string& first_rejected() const { return first_rejected_; }
+  size_t vocabulary() const { return words_.size(); }
+
+  // One line on the searches made: their features' shares.
+  std::string Describe() const {
+    const auto share = [&](size_t n) {
+      return counts_.searches == 0 ? 0.0
+                                   : 100.0 * static_cast<double>(n) /
+                                         static_cast<double>(counts_.searches);
+    };
+    char line[400];
+    std::snprintf(
+        line, sizeof line,
+        "%.2f words or phrases per search; %.1f%% with a phrase, %.1f%% a "
+        "field, %.1f%% an OR group, %.1f%% an excluded word, %.1f%% a "
+        "prefix, %.1f%% NEAR/3; vocabulary %zu words, %zu phrases",
+        counts_.searches == 0 ? 0.0
+                              : static_cast<double>(counts_.words) /
+                                    static_cast<double>(counts_.searches),
+        share(counts_.phrases), share(counts_.fields), share(counts_.ors),
+        share(counts_.nots), share(counts_.prefixes), share(counts_.nears),
+        words_.size(), bigrams_.size());
+    return line;
+  }
+
+ private:
+  struct Shape {
+    size_t words = 0;
+    bool phrase = false, field = false, any_or = false, negation = false,
+         prefix = false, near = false;
+  };
+
+  // A word not among `taken`, if a few draws find one.
+  std::string FreshWord(const std::vector<std::string>& taken) {
+    std::string word = Word();
+    for (int attempt = 0; attempt < 8; ++attempt) {
+      if (std::find(taken.begin(), taken.end(), word) == taken.end()) break;
+      word = Word();
+    }
+    return word;
+  }
+
+  std::string Compose(Shape& shape) {
+    const double size_draw = random_.Unit();
+    const size_t count = size_draw < 0.5 ? 2 : size_draw < 0.85 ? 3 : 4;
+    // parts[i] is one required word, phrase or group; `plain` says which
+    // are still a bare word that a feature may turn into something else.
+    std::vector<std::string> parts;
+    if (random_.Chance(kOneSentenceShare)) parts = WordsOfOneSentence(count);
+    while (parts.size() < count) parts.push_back(FreshWord(parts));
+    std::vector<bool> plain(parts.size(), true);
+    const auto pick_plain = [&]() -> std::optional<size_t> {
+      std::vector<size_t> candidates;
+      for (size_t i = 0; i < parts.size(); ++i) {
+        if (plain[i]) candidates.push_back(i);
+      }
+      if (candidates.empty()) return std::nullopt;
+      return candidates[random_.Below(candidates.size())];
+    };
+    if (random_.Chance(0.15)) {
+      if (auto at = pick_plain()) {
+        parts[*at] = "\"" + Bigram() + "\"";
+        plain[*at] = false;
+        shape.phrase = true;
+      }
+    }
+    if (random_.Chance(0.03)) {
+      // NEAR/3 joins two of the words into one group.
+      auto first = pick_plain();
+      if (first) plain[*first] = false;
+      auto second = pick_plain();
+      if (first && second) {
+        parts[*first] = "(" + parts[*first] + " NEAR/3 " + parts[*second] + ")";
+        parts.erase(parts.begin() + static_cast<std::ptrdiff_t>(*second));
+        plain.erase(plain.begin() + static_cast<std::ptrdiff_t>(*second));
+        shape.near = true;
+      } else if (first) {
+        plain[*first] = true;
+      }
+    }
+    if (random_.Chance(0.20)) {
+      if (auto at = pick_plain()) {
+        std::string group = "(" + parts[*at] + " OR " + FreshWord(parts);
+        if (random_.Chance(0.3)) group += " OR " + FreshWord(parts);
+        parts[*at] = group + ")";
+        plain[*at] = false;
+        shape.any_or = true;
+      }
+    }
+    if (random_.Chance(0.03)) {
+      if (auto at = pick_plain()) {
+        const std::string& word = parts[*at];
+        const bool ascii = std::all_of(word.begin(), word.end(), [](char c) {
+          return std::isalpha(static_cast<unsigned char>(c)) != 0;
+        });
+        if (ascii && word.size() >= 7) {
+          parts[*at] = word.substr(0, 5 + random_.Below(2)) + "*";
+          plain[*at] = false;
+          shape.prefix = true;
+        }
+      }
+    }
+    shape.words = parts.size() + (shape.near ? 1 : 0);
+    if (random_.Chance(0.20)) {
+      const double kind = random_.Unit();
+      if (kind < 0.4) {
+        if (auto at = pick_plain()) {
+          parts[*at] = "title:" + parts[*at];
+          plain[*at] = false;
+          shape.field = true;
+        }
+      } else if (kind < 0.65 && !material_.sites.empty()) {
+        parts.push_back("site:" +
+                        material_.sites[random_.Below(material_.sites.size())]);
+        shape.field = true;
+      } else if (kind < 0.85 && !material_.feed_names.empty()) {
+        parts.push_back(
+            "feed:\"" +
+            material_.feed_names[random_.Below(material_.feed_names.size())] +
+            "\"");
+        shape.field = true;
+      } else if (!material_.languages.empty()) {
+        parts.push_back(
+            "lang:" +
+            material_.languages[random_.Below(material_.languages.size())]);
+        shape.field = true;
+      }
+    }
+    if (random_.Chance(0.10)) {
+      parts.push_back("-" + FreshWord(parts));
+      shape.negation = true;
+    }
+    // Shuffled, so a field or an exclusion is not always last.
+    for (size_t i = parts.size(); i > 1; --i) {
+      std::swap(parts[i - 1], parts[random_.Below(i)]);
+    }
+    std::string query;
+    for (const std::string& part : parts) {
+      if (!query.empty()) query += ' ';
+      query += part;
+    }
+    return query;
+  }
+
+  void Count(const Shape& shape) {
+    ++counts_.searches;
+    counts_.words += shape.words;
+    counts_.phrases += shape.phrase;
+    counts_.fields += shape.field;
+    counts_.ors += shape.any_or;
+    counts_.nots += shape.negation;
+    counts_.prefixes += shape.prefix;
+    counts_.nears += shape.near;
+  }
+
+  SearchMaterial material_;
+  Random random_;
+  const std::vector<std::string>& sentences_;
+  std::unordered_set<std::string> known_;  // The words of words_.
+  std::vector<std::string> words_;
+  WeightedPick word_pick_;
+  std::vector<std::string> bigrams_;
+  WeightedPick bigram_pick_;
+  SearchShapeCounts counts_;
+  size_t rejected_ = 0;
+  std::string first_rejected_;
+  size_t made_ = 0;
+};
+
+}  // namespace newswatch::bench
+
+#endif  // NEWSWATCH_TESTS_BENCH_SYNTHETIC_SEARCHES_H_
