@@ -129,7 +129,7 @@ Explanation ExplainMatch(const QueryNode& query, const Article& article,
     if (leaf.matched) {
       leaf.fields = FieldsOf(*leaves[i], leaf_masks[i]);
       leaf.matched_words = ArticleWordsMatching(
-          *leaves[i], batch->documents[kWhole], article_stemmer, 5);
+          *leaves[i], batch->terms[kWhole], article_stemmer, 5);
     }
     leaf_matched.push_back(leaf.matched);
     explanation.leaves.push_back(std::move(leaf));

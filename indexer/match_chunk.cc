@@ -150,9 +150,11 @@ std::uint64_t MatchChunk::GroupMatches(const PositionalGroup& group,
 
 std::uint64_t MatchChunk::PublishedIn(std::int64_t from,
                                       std::int64_t to) const {
+  // INT64_MAX is an open end (as CompileQuery reads it), not a bound.
+  const bool open_end = to == std::numeric_limits<std::int64_t>::max();
   std::uint64_t matched = 0;
   for (size_t i = 0; i < count_; ++i) {
-    if (published_[i] >= from && published_[i] < to) {
+    if (published_[i] >= from && (open_end || published_[i] < to)) {
       matched |= std::uint64_t{1} << i;
     }
   }
@@ -205,8 +207,12 @@ std::uint64_t MatchChunk::Evaluate(size_t search, std::int64_t now,
       }
       case MatchOp::Code::kSince: {
         const DateRange& range = programs_.Range(op->arg);
-        result = PublishedIn(now - range.from,
-                             std::numeric_limits<std::int64_t>::max());
+        // Saturating, as CompileQuery's start of a since: range is.
+        std::int64_t start = 0;
+        if (__builtin_sub_overflow(now, range.from, &start)) {
+          start = std::numeric_limits<std::int64_t>::min();
+        }
+        result = PublishedIn(start, std::numeric_limits<std::int64_t>::max());
         break;
       }
       case MatchOp::Code::kAnd:

@@ -93,15 +93,14 @@ double MatchPrograms::SlotCost(std::uint32_t slot) const {
   return term_cost_[slot];
 }
 
-MatchPrograms::Anchors MatchPrograms::CheapestTermOf(
+std::optional<MatchPrograms::Anchors> MatchPrograms::CheapestTermOf(
     const std::vector<std::uint32_t>& terms) const {
-  Anchors best;
-  best.cost = std::numeric_limits<double>::infinity();
+  std::optional<Anchors> best;
   for (const std::uint32_t term : terms) {
     const double cost = SlotCost(term);
-    if (cost < best.cost) best = {{term}, cost};
+    if (!best || cost < best->cost) best = Anchors{{term}, cost};
   }
-  return best;
+  return best;  // None for no terms: an empty set would anchor nothing.
 }
 
 std::optional<MatchPrograms::Anchors> MatchPrograms::EmitWordTerms(
@@ -240,7 +239,10 @@ std::optional<MatchPrograms::Anchors> MatchPrograms::Emit(
       Push(MatchOp::Code::kNot);
       break;
   }
-  if (leaf) ops_.back().ends_leaf = true;
+  if (leaf) {
+    assert(ops_.size() > program_start_.back());  // Every leaf emits an op.
+    ops_.back().ends_leaf = true;
+  }
   return anchors;
 }
 

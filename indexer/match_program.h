@@ -148,7 +148,8 @@ class MatchPrograms {
                               const Xapian::Stem& stemmer);
   std::optional<Anchors> EmitWordTerms(const WordTerms& terms);
   void Push(MatchOp::Code code, std::uint32_t arg = 0, std::uint16_t count = 0);
-  Anchors CheapestTermOf(const std::vector<std::uint32_t>& terms) const;
+  std::optional<Anchors> CheapestTermOf(
+      const std::vector<std::uint32_t>& terms) const;
   double SlotCost(std::uint32_t slot) const;
 
   TermShare share_;

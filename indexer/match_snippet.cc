@@ -1,13 +1,19 @@
 #include "indexer/match_snippet.h"
 
 #include <algorithm>
-#include <unordered_set>
+#include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "indexer/article_document.h"
 #include "indexer/query_terms.h"
 
 namespace newswatch::indexer {
 namespace {
+
+// A snippet's word is looked for in this much of the text at most, as the
+// index's snippets are: the lead is where the context is.
+constexpr size_t kSearchedBytes = 16 * 1024;
 
 std::string FieldPrefix(QueryField field) {
   switch (field) {
@@ -20,33 +26,45 @@ std::string FieldPrefix(QueryField field) {
   }
 }
 
-// Terms of the field: the prefix followed by a word, which never starts
-// with an upper-case ASCII letter (words are lower-cased; prefixes are
-// capitals).
-bool IsWordOfField(const std::string& term, const std::string& prefix) {
-  if (term.size() <= prefix.size() || term.compare(0, prefix.size(), prefix)) {
-    return false;
+// The word of a term of the field: the term less the field's prefix, when
+// what follows is a word (words are lower-cased, so never start with an
+// upper-case ASCII letter, which is how prefixes are told apart).
+std::optional<std::string_view> WordOfField(std::string_view term,
+                                            const std::string& prefix) {
+  if (term.size() <= prefix.size() || !term.starts_with(prefix)) {
+    return std::nullopt;
   }
   const char first = term[prefix.size()];
-  return !(first >= 'A' && first <= 'Z');
+  if (first >= 'A' && first <= 'Z') return std::nullopt;
+  return term.substr(prefix.size());
 }
 
-bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c >= 0x80;
-}
+// The text lower-cased character by character, with, for each byte of it,
+// the offset in `text` of the character it came from and whether that
+// character starts a word (the one before it is not a word character).
+struct LoweredText {
+  std::string lower;
+  std::vector<std::uint32_t> offset;
+  std::vector<bool> word_start;
+};
 
-// `text` with ASCII letters lower-cased: byte offsets stay those of `text`.
-// Indexed words are fully lower-cased, so non-ASCII capitals are found
-// through Xapian's lower-casing when it keeps the length.
-std::string LowerKeepingOffsets(const std::string& text) {
-  std::string lower = Xapian::Unicode::tolower(text);
-  if (lower.size() == text.size()) return lower;
-  lower = text;
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+LoweredText Lower(std::string_view text) {
+  LoweredText lowered;
+  bool previous_is_word = false;
+  for (Xapian::Utf8Iterator it(text.data(), text.size());
+       it != Xapian::Utf8Iterator(); ++it) {
+    const auto offset = static_cast<std::uint32_t>(it.raw() - text.data());
+    const unsigned character = *it;
+    const size_t before = lowered.lower.size();
+    Xapian::Unicode::append_utf8(lowered.lower,
+                                 Xapian::Unicode::tolower(character));
+    for (size_t i = before; i < lowered.lower.size(); ++i) {
+      lowered.offset.push_back(offset);
+      lowered.word_start.push_back(!previous_is_word);
+    }
+    previous_is_word = Xapian::Unicode::is_wordchar(character);
   }
-  return lower;
+  return lowered;
 }
 
 // Moves `offset` back to the start of the UTF-8 sequence it falls in.
@@ -61,64 +79,72 @@ size_t CharacterStart(const std::string& text, size_t offset) {
 }  // namespace
 
 std::vector<std::string> ArticleWordsMatching(const QueryNode& leaf,
-                                              const Xapian::Document& document,
+                                              const DocumentTerms& terms,
                                               const Xapian::Stem& stemmer,
                                               size_t limit) {
   std::vector<std::string> words;
-  std::unordered_set<std::string> seen;
-  auto add = [&](std::string word) {
-    if (words.size() < limit && seen.insert(word).second) {
-      words.push_back(std::move(word));
+  const std::string prefix = FieldPrefix(leaf.field);
+  // Adds the words of the field's terms that `wanted` accepts.
+  auto scan = [&](auto wanted) {
+    for (size_t i = 0; i < terms.size() && words.size() < limit; ++i) {
+      const std::optional<std::string_view> word =
+          WordOfField(terms.Term(i), prefix);
+      if (word && wanted(*word)) words.emplace_back(*word);
     }
   };
-  const std::string prefix = FieldPrefix(leaf.field);
-  auto scan = [&](auto wanted) {
-    for (auto term = document.termlist_begin(); term != document.termlist_end();
-         ++term) {
-      const std::string text = *term;
-      if (!IsWordOfField(text, prefix)) continue;
-      std::string word = text.substr(prefix.size());
-      if (wanted(word)) add(std::move(word));
-    }
+  auto one_of = [&](const std::vector<std::string>& wanted_terms) {
+    scan([&](std::string_view word) {
+      for (const std::string& term : wanted_terms) {
+        if (term.size() == prefix.size() + word.size() &&
+            term.ends_with(word)) {
+          return true;
+        }
+      }
+      return false;
+    });
   };
   switch (leaf.kind) {
     case QueryNode::Kind::kWord: {
-      const WordTerms terms = TermsOfWord(leaf.text, leaf.field, stemmer);
-      if (terms.kind != WordTerms::Kind::kSingle) {
-        for (const std::string& term : terms.terms) add(term.substr(prefix.size()));
+      const WordTerms word_terms = TermsOfWord(leaf.text, leaf.field, stemmer);
+      if (word_terms.kind != WordTerms::Kind::kSingle) {
+        one_of(word_terms.terms);
         break;
       }
-      const std::string exact = terms.exact.substr(prefix.size());
+      const std::string_view exact =
+          std::string_view(word_terms.exact).substr(prefix.size());
       // The stem term is "Z" + prefix + stem.
-      const std::string stem =
-          terms.stem.size() > prefix.size() + 1
-              ? terms.stem.substr(prefix.size() + 1)
-              : std::string();
-      scan([&](const std::string& word) {
-        return word == exact || (!stem.empty() && stemmer(word) == stem);
+      const std::string stem = word_terms.stem.size() > prefix.size() + 1
+                                   ? word_terms.stem.substr(prefix.size() + 1)
+                                   : std::string();
+      scan([&](std::string_view word) {
+        return word == exact ||
+               (!stem.empty() && stemmer(std::string(word)) == stem);
       });
       break;
     }
     case QueryNode::Kind::kPrefix: {
-      const std::string start = Xapian::Unicode::tolower(leaf.text);
-      scan([&](const std::string& word) { return word.rfind(start, 0) == 0; });
+      if (leaf.text.empty()) break;  // A lone `*`: no word in particular.
+      const std::string start =
+          PrefixTermOf(leaf.text, leaf.field).substr(prefix.size());
+      scan([&](std::string_view word) { return word.starts_with(start); });
       break;
     }
     case QueryNode::Kind::kPhrase: {
-      const WordTerms terms = TermsOfPhrase(leaf.text, leaf.field);
-      if (terms.kind == WordTerms::Kind::kSingle) {
-        add(terms.exact.substr(prefix.size()));
-      } else {
-        for (const std::string& term : terms.terms) add(term.substr(prefix.size()));
-      }
+      const WordTerms phrase = TermsOfPhrase(leaf.text, leaf.field);
+      one_of(phrase.kind == WordTerms::Kind::kSingle
+                 ? std::vector<std::string>{phrase.exact}
+                 : phrase.terms);
       break;
     }
     case QueryNode::Kind::kNear:
-    case QueryNode::Kind::kAdjacent:
+    case QueryNode::Kind::kAdjacent: {
+      std::vector<std::string> group;
       for (const QueryNode& word : leaf.children) {
-        add(Xapian::Unicode::tolower(word.text));
+        group.push_back(TermsOfWord(word.text, word.field, stemmer).exact);
       }
+      one_of(group);
       break;
+    }
     default:
       break;
   }
@@ -128,14 +154,21 @@ std::vector<std::string> ArticleWordsMatching(const QueryNode& leaf,
 std::string SnippetAround(const std::string& text,
                           const std::vector<std::string>& words,
                           size_t max_bytes) {
-  const std::string lower = LowerKeepingOffsets(text);
-  size_t hit = std::string::npos;
+  const size_t searched = CharacterStart(text, std::min(text.size(), kSearchedBytes));
+  const LoweredText lowered = Lower(std::string_view(text).substr(0, searched));
+  size_t hit = std::string::npos;  // In `text`.
+  size_t hit_end = 0;
   for (const std::string& word : words) {
     if (word.empty()) continue;
-    for (size_t at = lower.find(word); at != std::string::npos && at < hit;
-         at = lower.find(word, at + 1)) {
-      if (at == 0 || !IsWordByte(static_cast<unsigned char>(lower[at - 1]))) {
-        hit = at;
+    for (size_t at = lowered.lower.find(word); at != std::string::npos;
+         at = lowered.lower.find(word, at + 1)) {
+      if (lowered.offset[at] >= hit) break;
+      if (lowered.word_start[at] &&
+          (at == 0 || lowered.offset[at - 1] != lowered.offset[at])) {
+        hit = lowered.offset[at];
+        const size_t last = at + word.size() - 1;
+        hit_end = last + 1 < lowered.offset.size() ? lowered.offset[last + 1]
+                                                   : searched;
         break;
       }
     }
@@ -143,15 +176,19 @@ std::string SnippetAround(const std::string& text,
   if (text.size() <= max_bytes) return text;
   size_t start = 0;
   if (hit != std::string::npos && hit > max_bytes / 3) {
-    // A third of the room before the word, for its context.
-    start = text.find(' ', hit - max_bytes / 3);
-    if (start == std::string::npos || start >= hit) start = hit;
-    else ++start;
+    // A third of the room before the word, for its context, from a space.
+    const size_t space = text.find(' ', hit - max_bytes / 3);
+    start = space != std::string::npos && space < hit ? space + 1 : hit;
   }
+  start = CharacterStart(text, start);
   size_t end = std::min(text.size(), start + max_bytes);
   if (end < text.size()) {
+    // At a space, unless that would cut the word off.
     const size_t space = text.rfind(' ', end);
-    if (space != std::string::npos && space > start) end = space;
+    if (space != std::string::npos && space > start &&
+        (hit == std::string::npos || space >= hit_end)) {
+      end = space;
+    }
   }
   end = CharacterStart(text, end);
   std::string snippet = start > 0 ? "…" : "";

@@ -183,7 +183,7 @@ config::Result<std::vector<SearchMatch>> Matcher::MatchBatch(
     std::vector<std::string> words;
     for (const size_t leaf : LeavesTakingPart(query, leaf_matched)) {
       for (std::string& word : ArticleWordsMatching(
-               *leaves[leaf], batch.documents[pair.article], stemmer)) {
+               *leaves[leaf], batch.terms[pair.article], stemmer)) {
         words.push_back(std::move(word));
       }
     }

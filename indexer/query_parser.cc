@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/text.h"
 #include "indexer/query.h"
 
 namespace newswatch::indexer {
@@ -773,8 +774,15 @@ class Parser {
                   " is not a host name (letters, digits, '-' and '.', "
                   "like bbc.co.uk)");
     }
-    if (context.field == QueryField::kLanguage && !IsLanguageTag(node.text)) {
-      return Fail(where + " is not a language tag (like en, de or pt-br)");
+    if (context.field == QueryField::kLanguage) {
+      std::optional<std::string> tag = config::NormalizeLanguageTag(node.text);
+      if (!tag) {
+        return Fail(where +
+                    " is not a language tag (like en, de or pt-br: 2-3 "
+                    "letters, then optional -subtags of 1-8 letters or "
+                    "digits)");
+      }
+      node.text = *std::move(tag);
     }
     return node;
   }
@@ -797,25 +805,6 @@ class Parser {
       label_empty = false;
     }
     return !label_empty;
-  }
-
-  // A BCP 47-shaped tag: 2-3 letters, then -subtags of 1-8 letters or digits.
-  static bool IsLanguageTag(const std::string& tag) {
-    size_t primary = 0;
-    while (primary < tag.size() && IsAsciiLetter(tag[primary])) ++primary;
-    if (primary < 2 || primary > 3) return false;
-    size_t i = primary;
-    while (i < tag.size()) {
-      if (tag[i] != '-') return false;
-      size_t end = ++i;
-      while (end < tag.size() &&
-             (IsAsciiLetter(tag[end]) || IsAsciiDigit(tag[end]))) {
-        ++end;
-      }
-      if (end == i || end - i > 8) return false;
-      i = end;
-    }
-    return true;
   }
 
   std::optional<QueryNode> ParsePublished(const Token& field,

@@ -4,6 +4,7 @@
 #include <map>
 #include <utility>
 
+#include "indexer/text_encoding.h"
 #include "tests/support/temp_dir.h"
 
 namespace newswatch::indexer {
@@ -189,6 +190,40 @@ TEST_CASE("Matcher snippets show the text around the first matched word",
   CHECK(snippet.size() < 300);
   CHECK(matches.value().front().hit.matched_terms ==
         std::vector<std::string>{"price"});
+}
+
+TEST_CASE("Alert snippets keep the matched word and whole characters",
+          "[matcher][snippet]") {
+  auto snippet_of = [](const std::string& text, const std::string& query) {
+    testing::TempDir dir;
+    auto index = Index::OpenWritable(dir.path() / "index");
+    REQUIRE(index.ok());
+    Article article = MakeArticle("a", "Title");
+    article.text = text;
+    REQUIRE(index.value()->WriteBatch(1, {article}).ok());
+    auto matcher = Matcher::Create({MakeSearch("s", query)});
+    REQUIRE(matcher.ok());
+    auto matches = matcher.value().MatchBatch(*index.value(), 1, 0);
+    REQUIRE(matches.ok());
+    REQUIRE(matches.value().size() == 1);
+    return matches.value().front().hit.snippet;
+  };
+  // The word is followed by a long run without spaces (a URL).
+  const std::string url(300, 'x');
+  CHECK_THAT(snippet_of(std::string(100, 'a') + " bb troops " + url, "troop"),
+             Catch::Contains("troops"));
+  // Lower-casing changes the byte length of characters before the word
+  // (U+212A KELVIN SIGN is 3 bytes, its lower case 1; U+023A is 2, its
+  // lower case 3): offsets still point at the word, on whole characters.
+  std::string shifted = "\u212A";
+  for (int i = 0; i < 40; ++i) shifted += " \u023A\u023A filler words";
+  const std::string snippet = snippet_of(shifted + " troops ahead " + url, "troop");
+  CHECK_THAT(snippet, Catch::Contains("troops"));
+  CHECK(IsValidUtf8(snippet));
+  // After typographic punctuation a word still starts.
+  CHECK_THAT(snippet_of(std::string(400, 'z') + " \u201CTroops\u201D " + url,
+                        "troop"),
+             Catch::Contains("Troops"));
 }
 
 TEST_CASE("Matcher matches a batch read back from the index after a restart",
