@@ -253,6 +253,14 @@ int RunCommand(const CommandContext& context,
     log << "newswatch: " << matcher.error().ToString() << "\n";
     return kExitUsage;
   }
+  {
+    // The searches the presearcher cannot skip cost every batch their
+    // verification: worth knowing when there are many.
+    const indexer::MatcherStats stats = matcher.value().Stats();
+    log << "matcher: " << stats.searches << " search(es), "
+        << stats.always_verified
+        << " verified against every batch (no required term)" << std::endl;
+  }
   auto feed_states = FeedStateStore::Open(DatabaseFile(config.data_dir));
   if (!feed_states.ok()) {
     log << "newswatch: " << feed_states.error().ToString() << "\n";
