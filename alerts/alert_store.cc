@@ -465,6 +465,23 @@ config::Result<std::vector<Alert>> AlertStore::ListAlerts(
   });
 }
 
+config::Result<std::optional<Alert>> AlertStore::FindAlert(
+    const std::string& search_name, const std::string& article_id) {
+  return impl_->Guard([&]() -> config::Result<std::optional<Alert>> {
+    SQLite::Statement row(*impl_->db,
+                          std::string("SELECT ") + kAlertColumns +
+                              " FROM alerts a WHERE a.search = ? AND "
+                              "a.article_id = ?");
+    row.bind(1, search_name);
+    row.bind(2, article_id);
+    std::vector<Alert> found;
+    if (row.executeStep()) found.push_back(ReadAlert(row));
+    impl_->AttachDeliveries(found);
+    if (found.empty()) return std::optional<Alert>{};
+    return std::optional<Alert>{std::move(found.front())};
+  });
+}
+
 config::Result<std::vector<DueMessage>> AlertStore::DueMessages(
     std::int64_t now, size_t limit, const std::vector<std::string>& notifiers,
     const std::map<std::string, size_t>& digest_caps) {

@@ -91,6 +91,12 @@ class AlertStore {
   // Alerts, newest first, each with its deliveries.
   config::Result<std::vector<Alert>> ListAlerts(const AlertQuery& query);
 
+  // The alert that `search_name` fired on `article_id`, with its deliveries,
+  // if one was recorded (there is at most one: UNIQUE per pair). One lookup
+  // in that index, however many alerts the search has.
+  config::Result<std::optional<Alert>> FindAlert(const std::string& search_name,
+                                                 const std::string& article_id);
+
   // The messages due at `now` through any of `notifiers`, oldest first, at
   // most `limit` of them. Held deliveries whose digest time has come are
   // first gathered into digests (one per search and notifier, at most

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "config/digest_every.h"
+#include "config/text.h"
 
 namespace newswatch::config {
 namespace {
@@ -94,38 +95,6 @@ bool IsBase64(std::string_view text) {
     }
   }
   return true;
-}
-
-bool IsAsciiAlpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// A language tag as the `language` keys accept it, BCP 47 in shape only: a
-// primary subtag of 2-3 ASCII letters, then subtags of 1-8 letters or digits
-// after '-' or '_'. Returned lower-cased with '_' as '-' ("pt_BR" ->
-// "pt-br"), the form articles carry (indexer::NormalizeLanguage) and `lang:`
-// compares against; nullopt when `tag` is not so shaped. The registry of
-// subtags is not consulted: a tag Xapian has no stemmer for is stemmed as
-// English, not refused.
-std::optional<std::string> NormalizeLanguageTag(std::string_view tag) {
-  std::string normalized;
-  size_t subtag_length = 0;
-  bool primary = true;
-  for (const char c : tag) {
-    if (c == '-' || c == '_') {
-      if (primary ? subtag_length < 2 : subtag_length == 0) return std::nullopt;
-      primary = false;
-      subtag_length = 0;
-      normalized += '-';
-      continue;
-    }
-    const bool allowed =
-        primary ? IsAsciiAlpha(c) : IsAsciiAlpha(c) || (c >= '0' && c <= '9');
-    if (!allowed || ++subtag_length > (primary ? 3u : 8u)) return std::nullopt;
-    normalized += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  }
-  if (primary ? subtag_length < 2 : subtag_length == 0) return std::nullopt;
-  return normalized;
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {

@@ -8,6 +8,15 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
+bool IsAsciiAlpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// The bounds of a language tag's subtags (NormalizeLanguageTag).
+constexpr size_t kMinPrimarySubtag = 2;
+constexpr size_t kMaxPrimarySubtag = 3;
+constexpr size_t kMaxSubtag = 8;
+
 }  // namespace
 
 std::string OneLine(std::string_view text) {
@@ -120,6 +129,32 @@ std::string EscapeChars(std::string_view text,
     }
   }
   return out;
+}
+
+std::optional<std::string> NormalizeLanguageTag(std::string_view tag) {
+  std::string normalized;
+  size_t subtag_length = 0;
+  bool primary = true;
+  // Whether the subtag that just ended is long enough.
+  const auto subtag_complete = [&] {
+    return primary ? subtag_length >= kMinPrimarySubtag : subtag_length > 0;
+  };
+  for (const char c : tag) {
+    if (c == '-' || c == '_') {
+      if (!subtag_complete()) return std::nullopt;
+      primary = false;
+      subtag_length = 0;
+      normalized += '-';
+      continue;
+    }
+    const bool allowed =
+        primary ? IsAsciiAlpha(c) : IsAsciiAlpha(c) || (c >= '0' && c <= '9');
+    const size_t max_length = primary ? kMaxPrimarySubtag : kMaxSubtag;
+    if (!allowed || ++subtag_length > max_length) return std::nullopt;
+    normalized += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  if (!subtag_complete()) return std::nullopt;
+  return normalized;
 }
 
 }  // namespace newswatch::config

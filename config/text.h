@@ -1,10 +1,12 @@
 // Making untrusted text (feed titles, server messages) safe for one line of
-// a log, a header or a terminal, and bounding it.
+// a log, a header or a terminal, and bounding it; and the one reading of a
+// language tag that the config, the query language and the CLI share.
 #ifndef NEWSWATCH_CONFIG_TEXT_H_
 #define NEWSWATCH_CONFIG_TEXT_H_
 
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +46,16 @@ struct Escape {
 // entry's replacement; for markup escaping (HTML, Slack).
 std::string EscapeChars(std::string_view text,
                         std::initializer_list<Escape> escapes);
+
+// A language tag as the config's `language` keys, the query language's
+// `lang:` and the CLI's --language accept it, BCP 47 in shape only: a
+// primary subtag of 2-3 ASCII letters, then subtags of 1-8 ASCII letters or
+// digits, each after a '-' or '_'. Returned lower-cased with '_' as '-'
+// ("pt_BR" -> "pt-br"), the form articles carry and `lang:` compares
+// against; nullopt when `tag` is not so shaped. The registry of subtags is
+// not consulted: a tag Xapian has no stemmer for is stemmed as English, not
+// refused. Callers say what and where when it is refused.
+std::optional<std::string> NormalizeLanguageTag(std::string_view tag);
 
 }  // namespace newswatch::config
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alerts/alert.h"
@@ -14,6 +15,7 @@
 #include "daemon/command_line.h"
 #include "daemon/commands.h"
 #include "daemon/data_paths.h"
+#include "daemon/search_output.h"
 #include "indexer/explain.h"
 #include "indexer/index.h"
 #include "indexer/query.h"
@@ -50,10 +52,6 @@ own lang:, else English. Exits 1 when no article has that link.
                    query or when there is no alert database yet)
 )";
 
-// How many of a search's alerts, newest first, are looked through for the
-// article: AlertStore has no lookup by (search, article) yet.
-constexpr size_t kAlertLookupLimit = 10000;
-
 // Where the labels' values start in the text output.
 constexpr size_t kLabelWidth = 11;
 // Leaf names are padded to the longest, up to this many bytes, so that what
@@ -76,7 +74,6 @@ struct AlertLookup {
   bool applicable = false;  // A saved search, and a database to ask.
   std::string note;         // Why not, when not.
   std::optional<alerts::Alert> alert;
-  bool capped = false;  // The search has more alerts than were looked at.
 };
 
 // "label:     value"; an empty label continues the line above.
@@ -119,11 +116,7 @@ std::string LeafLine(const indexer::LeafExplanation& leaf, size_t name_width) {
 
 std::string AlertText(const AlertLookup& lookup) {
   if (!lookup.applicable) return lookup.note;
-  if (!lookup.alert) {
-    return lookup.capped ? "not among the search's newest " +
-                               std::to_string(kAlertLookupLimit) + " alerts"
-                         : "none recorded";
-  }
+  if (!lookup.alert) return "none recorded";
   std::string text = "recorded " +
                      config::FormatRfc3339(lookup.alert->fired_at) +
                      " (alert " + std::to_string(lookup.alert->id);
@@ -284,22 +277,14 @@ AlertLookup LookUpAlert(const std::filesystem::path& data_dir,
     *error = store.error().ToString();
     return lookup;
   }
-  alerts::AlertQuery query;
-  query.search_name = *subject.search_name;
-  query.limit = kAlertLookupLimit;
-  auto listed = store.value()->ListAlerts(query);
-  if (!listed.ok()) {
-    *error = listed.error().ToString();
+  config::Result<std::optional<alerts::Alert>> found =
+      store.value()->FindAlert(*subject.search_name, article_id);
+  if (!found.ok()) {
+    *error = found.error().ToString();
     return lookup;
   }
   lookup.applicable = true;
-  for (alerts::Alert& alert : listed.value()) {
-    if (alert.content.article_id == article_id) {
-      lookup.alert = std::move(alert);
-      return lookup;
-    }
-  }
-  lookup.capped = listed.value().size() >= kAlertLookupLimit;
+  lookup.alert = std::move(found).value();
   return lookup;
 }
 
@@ -320,16 +305,14 @@ int ExplainCommand(const CommandContext& context,
   }
   const std::string& name = options.positional[0];
   const std::string& url = options.positional[1];
-  std::string language;
-  if (auto tag = options.Value("--language")) {
-    config::Result<std::string> parsed_tag = ParseLanguageTag(*tag);
-    if (!parsed_tag.ok()) {
-      context.err << "newswatch: explain: " << parsed_tag.error().ToString()
-                  << "\n";
-      return kExitUsage;
-    }
-    language = parsed_tag.value();
+  // Of the shared options explain takes only --language (kHelp).
+  const config::Result<SearchFilters> filters =
+      ParseSearchFilters(options, {}, SearchFilters{});
+  if (!filters.ok()) {
+    context.err << "newswatch: explain: " << filters.error().ToString() << "\n";
+    return kExitUsage;
   }
+  const std::string& language = filters.value().search.language;
 
   const config::LoadedConfig loaded = config::LoadConfig(context.config_path);
   if (!ReportConfigErrors(context, loaded)) return kExitUsage;

@@ -1,19 +1,20 @@
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <iomanip>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/text.h"
 #include "config/time_format.h"
 #include "daemon/command_line.h"
 #include "daemon/commands.h"
-#include "daemon/data_paths.h"
+#include "daemon/search_output.h"
 #include "indexer/index.h"
 #include "indexer/query.h"
 #include "indexer/query_lint.h"
@@ -50,24 +51,13 @@ stderr. A query that does not parse exits 2.
                    average_per_day, warnings, hits [as search --json]
 )";
 
-constexpr char kDefaultWindow[] = "30d";
+// The window without --since: the last 30 days ("default 30d" in kHelp).
+constexpr std::int64_t kDefaultWindowSeconds = 30 * 24 * 60 * 60;
 constexpr size_t kDefaultHits = 10;
 // The longest bar of the day table, for the busiest day.
 constexpr size_t kBarWidth = 40;
-constexpr std::int64_t kDaySeconds = 24 * 60 * 60;
 
 using Json = nlohmann::ordered_json;
-
-// Midnight UTC of the day holding `time`.
-std::int64_t DayOf(std::int64_t time) {
-  std::int64_t day = time / kDaySeconds;
-  if (time % kDaySeconds < 0) --day;  // Before 1970: round down, not to 0.
-  return day * kDaySeconds;
-}
-
-std::string DateOf(std::int64_t time) {
-  return config::FormatRfc3339(time).substr(0, 10);
-}
 
 // Every article published at or after `since`: the archive's own days, to
 // tell the days it covers.
@@ -117,8 +107,8 @@ void PrintText(std::ostream& out, const Backtest& backtest,
   if (backtest.covered_from) {
     out << "average:   " << FormatAverage(backtest.AveragePerDay())
         << " a day over the " << backtest.days_covered
-        << " day(s) the archive covers (from " << DateOf(*backtest.covered_from)
-        << ")\n";
+        << " day(s) the archive covers (from "
+        << UtcDate(*backtest.covered_from) << ")\n";
   } else {
     out << "average:   0 (the archive holds no article in the window)\n";
   }
@@ -135,7 +125,7 @@ void PrintJson(std::ostream& out, const Backtest& backtest,
                const Shown& shown) {
   Json days = Json::array();
   for (const indexer::DailyCount& day : backtest.days) {
-    days.push_back({{"date", DateOf(day.day)}, {"articles", day.articles}});
+    days.push_back({{"date", UtcDate(day.day)}, {"articles", day.articles}});
   }
   Json hit_objects = Json::array();
   // HitJson is search's one line; read back, so both print a hit alike.
@@ -152,7 +142,7 @@ void PrintJson(std::ostream& out, const Backtest& backtest,
       {"total", backtest.total},
       {"days_covered", backtest.days_covered},
       {"covered_from", backtest.covered_from
-                           ? Json(DateOf(*backtest.covered_from))
+                           ? Json(UtcDate(*backtest.covered_from))
                            : Json(nullptr)},
       {"average_per_day", std::round(backtest.AveragePerDay() * 100.0) / 100.0},
       {"warnings", shown.warnings},
@@ -162,159 +152,52 @@ void PrintJson(std::ostream& out, const Backtest& backtest,
 
 }  // namespace
 
-double Backtest::AveragePerDay() const {
-  if (days_covered == 0) return 0.0;
-  return static_cast<double>(total) / static_cast<double>(days_covered);
-}
-
-Backtest MakeBacktest(std::int64_t since, std::int64_t until,
-                      std::vector<indexer::DailyCount> matches,
-                      const std::vector<indexer::DailyCount>& archive) {
-  Backtest backtest;
-  backtest.since = since;
-  backtest.until = until;
-  backtest.days = std::move(matches);
-  std::optional<std::int64_t> first;
-  const auto consider = [&first](const indexer::DailyCount& day) {
-    if (day.articles > 0 && (!first || day.day < *first)) first = day.day;
-  };
-  for (const indexer::DailyCount& day : backtest.days) {
-    backtest.total += day.articles;
-    consider(day);
-  }
-  for (const indexer::DailyCount& day : archive) consider(day);
-  if (!first) return backtest;
-  const std::int64_t from = std::max(*first, DayOf(since));
-  const std::int64_t last = std::max(DayOf(until), from);
-  backtest.covered_from = from;
-  backtest.days_covered = static_cast<size_t>((last - from) / kDaySeconds) + 1;
-  return backtest;
-}
-
-std::string FormatDayTable(const std::vector<indexer::DailyCount>& days,
-                           size_t bar_width) {
-  size_t busiest = 0;
-  for (const indexer::DailyCount& day : days) {
-    busiest = std::max(busiest, day.articles);
-  }
-  const size_t count_width = std::to_string(busiest).size();
-  std::string table;
-  for (const indexer::DailyCount& day : days) {
-    // Rounded up, so that a day with any match shows at least one '#'.
-    const size_t bar =
-        busiest == 0 ? 0 : (day.articles * bar_width + busiest - 1) / busiest;
-    const std::string count = std::to_string(day.articles);
-    table += "  " + DateOf(day.day) + "  " + std::string(bar, '#') +
-             std::string(bar_width - bar, ' ') + "  " +
-             std::string(count_width - count.size(), ' ') + count + "\n";
-  }
-  return table;
-}
-
 int TestQueryCommand(const CommandContext& context,
                      const std::vector<std::string>& args) {
-  std::vector<std::string> rest = args;
-  config::Result<std::vector<std::string>> feeds =
-      TakeRepeatedOption("test-query", "--feed", &rest);
-  if (!feeds.ok()) {
-    context.err << "newswatch: " << feeds.error().ToString() << "\n";
-    return kExitUsage;
-  }
-  int exit_status = kExitOk;
-  const std::optional<ParsedArgs> parsed = ParseCommandArgs(
-      context, "test-query", rest,
-      {{"--json"}, {"--limit", "--since", "--language", "--color"}}, kHelp,
-      &exit_status);
-  if (!parsed) return exit_status;
-  const ParsedArgs& options = *parsed;
-  if (options.positional.empty()) {
-    context.err << "newswatch: test-query needs a QUERY\n" << kHelp;
-    return kExitUsage;
-  }
-  const auto usage_error = [&](const config::Error& error) {
-    context.err << "newswatch: test-query: " << error.ToString() << "\n";
-    return kExitUsage;
-  };
-  indexer::SearchOptions search_options;
+  SearchFilters defaults;
   // One reading of the clock, so the window and the query's since: agree.
-  search_options.now = config::UnixNow();
-  search_options.limit = kDefaultHits;
-  search_options.sort = indexer::SortOrder::kDate;
-  if (auto limit = options.Value("--limit")) {
-    config::Result<size_t> number = PositiveNumber("--limit", *limit);
-    if (!number.ok()) return usage_error(number.error());
-    search_options.limit = number.value();
-  }
-  config::Result<std::int64_t> since = ParseSince(
-      options.Value("--since").value_or(kDefaultWindow), search_options.now);
-  if (!since.ok()) return usage_error(since.error());
-  search_options.since = since.value();
-  std::string language;
-  if (auto tag = options.Value("--language")) {
-    config::Result<std::string> parsed_tag = ParseLanguageTag(*tag);
-    if (!parsed_tag.ok()) return usage_error(parsed_tag.error());
-    language = parsed_tag.value();
-  }
-  ColorMode color = ColorMode::kAuto;
-  if (auto when = options.Value("--color")) {
-    config::Result<ColorMode> mode = ParseColorMode(*when);
-    if (!mode.ok()) return usage_error(mode.error());
-    color = mode.value();
-  }
+  defaults.search.now = config::UnixNow();
+  defaults.search.since = defaults.search.now - kDefaultWindowSeconds;
+  defaults.search.limit = kDefaultHits;
+  defaults.search.sort = indexer::SortOrder::kDate;
+  int exit_status = kExitOk;
+  std::optional<QueryCommandLine> line = ReadQueryCommandLine(
+      context, "test-query", args,
+      {{"--json"}, {"--limit", "--since", "--language", "--color"}}, kHelp,
+      defaults, &exit_status);
+  if (!line) return exit_status;
+  indexer::SearchOptions& search_options = line->filters.search;
   Shown shown;
-  for (const std::string& word : options.positional) {
-    shown.query_text += (shown.query_text.empty() ? "" : " ") + word;
-  }
-  config::Result<indexer::QueryNode> query =
-      indexer::ParseQuery(shown.query_text);
-  if (!query.ok()) {
-    context.err << "newswatch: test-query: query \""
-                << config::OneLine(shown.query_text)
-                << "\": " << query.error().what << "\n";
-    return kExitUsage;
-  }
-  shown.warnings = indexer::LintQuery(query.value(), search_options.now);
+  shown.query_text = line->query_text;
+  shown.warnings = indexer::LintQuery(line->query, search_options.now);
   for (const std::string& warning : shown.warnings) {
     context.err << "newswatch: test-query: warning: "
                 << config::OneLine(warning) << "\n";
   }
-  shown.language = StemmingLanguage(language, query.value());
-  search_options.language = shown.language;
+  shown.language = search_options.language;
 
-  const config::LoadedConfig loaded = config::LoadConfig(context.config_path);
-  if (!ReportConfigErrors(context, loaded)) return kExitUsage;
-  shown.feeds = ResolveFeedNames(context, "test-query", loaded.config,
-                                 std::move(feeds).value());
-  search_options.feeds = shown.feeds;
-  auto index =
-      indexer::Index::OpenReadOnly(IndexDirectory(loaded.config.data_dir));
-  if (!index.ok()) {
-    context.err << "newswatch: " << index.error().ToString() << "\n";
+  const std::unique_ptr<indexer::Index> index =
+      OpenSearchArchive(context, "test-query", &search_options, &exit_status);
+  if (!index) return exit_status;
+  shown.feeds = search_options.feeds;
+  const auto failure = [&](const config::Error& error) {
+    context.err << "newswatch: " << error.ToString() << "\n";
     return kExitFailure;
-  }
-  auto matches = index.value()->CountByDay(query.value(), search_options);
-  if (!matches.ok()) {
-    context.err << "newswatch: " << matches.error().ToString() << "\n";
-    return kExitFailure;
-  }
-  auto archive = index.value()->CountByDay(
+  };
+  auto matches = index->CountByDay(line->query, search_options);
+  if (!matches.ok()) return failure(matches.error());
+  auto archive = index->CountByDay(
       EverythingSince(search_options.since.value()), search_options);
-  if (!archive.ok()) {
-    context.err << "newswatch: " << archive.error().ToString() << "\n";
-    return kExitFailure;
-  }
-  auto hits = index.value()->Search(query.value(), search_options);
-  if (!hits.ok()) {
-    context.err << "newswatch: " << hits.error().ToString() << "\n";
-    return kExitFailure;
-  }
+  if (!archive.ok()) return failure(archive.error());
+  auto hits = index->Search(line->query, search_options);
+  if (!hits.ok()) return failure(hits.error());
   const Backtest backtest =
       MakeBacktest(search_options.since.value(), search_options.now,
                    std::move(matches).value(), archive.value());
-  if (options.Has("--json")) {
+  if (line->options.Has("--json")) {
     PrintJson(context.out, backtest, hits.value(), shown);
   } else {
-    shown.bold = WantBold(color, context);
+    shown.bold = WantBold(line->filters.color, context.out);
     PrintText(context.out, backtest, hits.value(), shown);
   }
   return kExitOk;

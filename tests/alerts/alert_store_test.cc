@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -545,6 +546,66 @@ TEST_CASE("ListAlerts filters by delivery state", "[alerts]") {
   REQUIRE(listed.size() == 1);
   CHECK(listed[0].content.article_id == "a3");
   CHECK(listed[0].deliveries.size() == 2);  // All of its deliveries.
+}
+
+TEST_CASE("FindAlert finds the one alert of a (search, article) pair",
+          "[alerts]") {
+  TempDir dir;
+  const fs::path file = dir.path() / "newswatch.db";
+  auto store = OpenStore(file);
+  const std::vector<Alert> recorded =
+      Record(*store, Begin(*store),
+             {MakeAlert("Glaciers", "a1", {"chat", "console"}),
+              MakeAlert("Ice sheets", "a1", {"console"}),
+              MakeAlert("Glaciers", "a2", {"console"})});
+  REQUIRE(recorded.size() == 3);
+  REQUIRE(store->MarkSent({recorded[0].deliveries[1].id}, kNow + 5).ok());
+  NewAlert later = MakeAlert("Glaciers", "a3", {});
+  later.content.matched_terms = {"glacier"};
+  Record(*store, Begin(*store, kNow + 60), {later}, kNow + 60);
+
+  const auto find = [&](AlertStore& in, const std::string& search,
+                        const std::string& article) {
+    auto found = in.FindAlert(search, article);
+    INFO((found.ok() ? std::string() : found.error().ToString()));
+    REQUIRE(found.ok());
+    return std::move(found).value();
+  };
+
+  SECTION("with its content and every delivery, in their states") {
+    const std::optional<Alert> alert = find(*store, "Glaciers", "a1");
+    REQUIRE(alert);
+    CHECK(alert->id == recorded[0].id);
+    CHECK(alert->content.search_name == "Glaciers");
+    CHECK(alert->content.article_id == "a1");
+    CHECK(alert->content.title == "Title of a1");
+    CHECK(alert->content.url == "https://example.org/a1");
+    CHECK(alert->fired_at == kNow);
+    REQUIRE(alert->deliveries.size() == 2);
+    CHECK(alert->deliveries[0].notifier == "chat");
+    CHECK(alert->deliveries[0].state == DeliveryState::kPending);
+    CHECK(alert->deliveries[1].notifier == "console");
+    CHECK(alert->deliveries[1].state == DeliveryState::kSent);
+  }
+  SECTION("the pair, not the article or the search alone") {
+    const std::optional<Alert> other = find(*store, "Ice sheets", "a1");
+    REQUIRE(other);
+    CHECK(other->id == recorded[1].id);
+    REQUIRE(other->deliveries.size() == 1);
+    CHECK(other->deliveries[0].alert_id == recorded[1].id);
+    CHECK_FALSE(find(*store, "Ice sheets", "a2"));
+    CHECK_FALSE(find(*store, "Nobody", "a1"));
+    CHECK_FALSE(find(*store, "glaciers", "a1"));  // Names are exact.
+    CHECK_FALSE(find(*store, "Glaciers", "a4"));
+  }
+  SECTION("an alert without deliveries, from a read-only store") {
+    auto reader = OpenStore(file, AlertStore::Mode::kReadOnly);
+    const std::optional<Alert> alert = find(*reader, "Glaciers", "a3");
+    REQUIRE(alert);
+    CHECK(alert->fired_at == kNow + 60);
+    CHECK(alert->content.matched_terms == std::vector<std::string>{"glacier"});
+    CHECK(alert->deliveries.empty());
+  }
 }
 
 }  // namespace

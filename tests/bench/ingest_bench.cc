@@ -311,6 +311,8 @@ struct Figures {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Lines as they come, also into a pipe or a file (./dev bench | tee).
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::optional<Options> options = ParseOptions(argc, argv);
   if (!options) {
     std::fprintf(stderr,
@@ -348,8 +350,16 @@ int main(int argc, char** argv) {
        bench::MakeFeeds(*corpus, corpus->outlets().size(), true)) {
     all_feeds.push_back(feed);
   }
+  std::vector<bench::RareWord> rare_words =
+      bench::RareWordsFrom(bench::kWordListPath, *corpus);
+  if (rare_words.empty()) {
+    std::printf(
+        "searches: no word list at %s (Debian's wamerican): only the news's "
+        "words, so fewer searches a presearcher can skip\n",
+        bench::kWordListPath);
+  }
   bench::SavedSearchGenerator searches(*corpus, bench::MaterialOf(all_feeds),
-                                       kSearchSeed);
+                                       kSearchSeed, std::move(rare_words));
   with.searches = searches.Make(options->searches, {"log"});
   std::printf("searches: %zu; %s\n", with.searches.size(),
               searches.Describe().c_str());

@@ -261,6 +261,8 @@ void PrintHeader() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Lines as they come, also into a pipe or a file (./dev bench | tee).
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::optional<Options> options = ParseOptions(argc, argv);
   if (!options) {
     std::fprintf(stderr,
@@ -317,8 +319,16 @@ int main(int argc, char** argv) {
   // The searches: one stream, each size its first N.
   size_t largest = 0;
   for (const size_t size : options->sizes) largest = std::max(largest, size);
+  std::vector<bench::RareWord> rare_words =
+      bench::RareWordsFrom(bench::kWordListPath, *corpus);
+  if (rare_words.empty()) {
+    std::printf(
+        "searches: no word list at %s (Debian's wamerican): only the news's "
+        "words, so fewer searches a presearcher can skip\n",
+        bench::kWordListPath);
+  }
   bench::SavedSearchGenerator searches_from(*corpus, bench::MaterialOf(feeds),
-                                            kSearchSeed);
+                                            kSearchSeed, std::move(rare_words));
   const Stopwatch generating;
   const std::vector<config::Search> all_searches = searches_from.Make(largest);
   std::printf("searches: %zu generated in %.1f s; %s\n", all_searches.size(),

@@ -299,7 +299,11 @@ class NewsCorpus {
   const std::vector<std::pair<std::string, size_t>>& bigrams() const {
     return bigrams_;
   }
-  size_t text_bytes() const { return text_bytes_; }
+  // Whether any real title or text has `word` (lower-cased ASCII), even
+  // once.
+  bool Contains(const std::string& word) const {
+    return all_words_.count(word) > 0;
+  }
 
  private:
   NewsCorpus() = default;
@@ -312,7 +316,6 @@ class NewsCorpus {
       for (const indexer::Article& article : outlets_[o].articles) {
         articles_.push_back({o, &article});
         titles_.push_back(article.title);
-        text_bytes_ += article.text.size();
         const std::string text = WithoutShortcodes(article.text);
         AddSentences(text);
         std::unordered_set<std::string> seen;
@@ -320,6 +323,7 @@ class NewsCorpus {
         const auto count = [&](std::string_view raw, bool in_text,
                                bool sentence_start) {
           std::string word = LowerAscii(raw);
+          all_words_.insert(word);
           const bool content = IsContentWord(word);
           if (in_text && content && !previous.empty()) {
             ++pairs[previous + " " + word];
@@ -434,7 +438,7 @@ class NewsCorpus {
   std::vector<std::string> titles_;
   std::vector<VocabularyWord> words_;
   std::vector<std::pair<std::string, size_t>> bigrams_;
-  size_t text_bytes_ = 0;
+  std::unordered_set<std::string> all_words_;
 };
 
 // A feed that generated articles belong to.

@@ -549,6 +549,8 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Lines as they come, also into a pipe or a file (./dev bench | tee).
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::optional<Options> options = ParseOptions(argc, argv);
   if (!options) {
     std::fprintf(stderr,

@@ -13,16 +13,28 @@
 //
 // Words are picked with probability proportional to documents^0.8 (the
 // number of real articles that contain them), names (words the news writes
-// capitalised) three times more; names in more than a fifth of the articles
-// and other words in more than 3% are left out: people are alerted on
-// "Greenland", "tariffs" or "ransomware", not on "government" or "making". Most
-// searches' words are drawn independently, so they rarely all meet in one
-// article; a fifth take theirs from one real sentence
+// capitalised) three times more; names in more than a fifth of the
+// articles and other words in more than 3% are left out: people are
+// alerted on "Greenland", "tariffs" or "ransomware", not on "government" or
+// "making". Most searches' words are drawn independently, so they rarely
+// all meet in one article; a tenth take theirs from one real sentence
 // ("jackson civil rights"), as someone following a story would, and match
-// the articles that tell it. How often searches fire depends on that share:
-// the bench prints matches per article. Every query is checked with ParseQuery;
-// one that does not parse is counted (rejected()) and replaced, so a bench can
-// say so.
+// the articles that tell it. How often searches fire depends on that
+// share: the benches print matches per article.
+//
+// Saved searches also name things that are not in the news of the hour. A
+// day of news (the corpus) has some 9,000 content words, which a batch of
+// 64 articles largely covers; a million people's searches are about far
+// more. So, given a word list (RareWordsFrom: Debian's wamerican, 74,000
+// words, names among them), a fifth of the independent draws take a word
+// of it that the corpus never writes, uniformly (names three times more).
+// The fifth is what Zipf's law (s = 1) over both vocabularies, the news's
+// first, leaves beyond the news: H(9,000) / H(9,000 + 74,000) = 0.8.
+// Without the list every word is the news's, and a presearcher has fewer
+// searches it can skip.
+//
+// Every query is checked with ParseQuery; one that does not parse is
+// counted (rejected()) and replaced, so a bench can say so.
 #ifndef NEWSWATCH_TESTS_BENCH_SYNTHETIC_SEARCHES_H_
 #define NEWSWATCH_TESTS_BENCH_SYNTHETIC_SEARCHES_H_
 
@@ -32,6 +44,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <set>
 #include <string>
@@ -45,6 +59,41 @@
 #include "tests/bench/news_corpus.h"
 
 namespace newswatch::bench {
+
+// Where Debian's wamerican keeps its American English words.
+inline constexpr char kWordListPath[] = "/usr/share/dict/american-english";
+
+// A word saved searches may name that the news corpus never writes.
+struct RareWord {
+  std::string text;   // Lower-cased.
+  bool name = false;  // Capitalised in the list.
+};
+
+// The words of `list` (one a line: Debian's /usr/share/dict format) made of
+// ASCII letters only, at least 4 of them, that `corpus` never writes,
+// lower-cased, each once, in the list's order. Empty when the list cannot be
+// read.
+inline std::vector<RareWord> RareWordsFrom(const std::filesystem::path& list,
+                                           const NewsCorpus& corpus) {
+  std::vector<RareWord> words;
+  std::ifstream in(list);
+  std::unordered_set<std::string> seen;
+  for (std::string line; std::getline(in, line);) {
+    if (line.size() < 4 || !std::all_of(line.begin(), line.end(), [](char c) {
+          return std::isalpha(static_cast<unsigned char>(c)) != 0;
+        })) {
+      continue;
+    }
+    std::string word = LowerAscii(line);
+    if (corpus.Contains(word) || IsStopword(word) ||
+        !seen.insert(word).second) {
+      continue;
+    }
+    const bool name = std::isupper(static_cast<unsigned char>(line[0])) != 0;
+    words.push_back({std::move(word), name});
+  }
+  return words;
+}
 
 // The values the field searches name: those of the feeds the bench runs, so
 // that they can match.
@@ -93,10 +142,15 @@ class SavedSearchGenerator {
   static constexpr double kMaxWordShare = 0.03;
   static constexpr double kNameWeight = 3;
   // The share of searches whose words come from one real sentence.
-  static constexpr double kOneSentenceShare = 0.2;
+  static constexpr double kOneSentenceShare = 0.1;
+  // The share of independent draws that take a news word when there are
+  // rare words to take.
+  static constexpr double kNewsWordShare = 0.8;
 
+  // With `rare_words`, a share of the words drawn are of them (see above).
   SavedSearchGenerator(const NewsCorpus& corpus, SearchMaterial material,
-                       std::uint64_t seed)
+                       std::uint64_t seed,
+                       std::vector<RareWord> rare_words = {})
       : material_(std::move(material)),
         random_(seed),
         sentences_(corpus.sentences()) {
@@ -119,14 +173,29 @@ class SavedSearchGenerator {
       weights.push_back(static_cast<double>(times));
     }
     bigram_pick_ = WeightedPick(weights);
+    weights.clear();
+    for (RareWord& word : rare_words) {
+      weights.push_back(word.name ? kNameWeight : 1.0);
+      rare_words_.push_back(std::move(word.text));
+    }
+    rare_pick_ = WeightedPick(weights);
   }
 
-  // A content word, drawn as the searches draw theirs.
-  const std::string& Word() { return words_[word_pick_.Pick(random_)]; }
+  // A word, drawn as the searches draw theirs.
+  const std::string& Word() {
+    if (!rare_pick_.empty() && !random_.Chance(kNewsWordShare)) {
+      return rare_words_[rare_pick_.Pick(random_)];
+    }
+    return NewsWord();
+  }
+
+  // A content word of the news.
+  const std::string& NewsWord() { return words_[word_pick_.Pick(random_)]; }
 
   // Two content words that the news writes one after the other.
   const std::string& Bigram() {
-    return bigram_pick_.empty() ? Word() : bigrams_[bigram_pick_.Pick(random_)];
+    return bigram_pick_.empty() ? NewsWord()
+                                : bigrams_[bigram_pick_.Pick(random_)];
   }
 
   // Up to `count` distinct vocabulary words of one real sentence, in the
@@ -191,18 +260,19 @@ class SavedSearchGenerator {
                                    : 100.0 * static_cast<double>(n) /
                                          static_cast<double>(counts_.searches);
     };
-    char line[400];
+    char line[500];
     std::snprintf(
         line, sizeof line,
         "%.2f words or phrases per search; %.1f%% with a phrase, %.1f%% a "
         "field, %.1f%% an OR group, %.1f%% an excluded word, %.1f%% a "
-        "prefix, %.1f%% NEAR/3; vocabulary %zu words, %zu phrases",
+        "prefix, %.1f%% NEAR/3; vocabulary %zu news words, %zu phrases, "
+        "%zu rare words",
         counts_.searches == 0 ? 0.0
                               : static_cast<double>(counts_.words) /
                                     static_cast<double>(counts_.searches),
         share(counts_.phrases), share(counts_.fields), share(counts_.ors),
         share(counts_.nots), share(counts_.prefixes), share(counts_.nears),
-        words_.size(), bigrams_.size());
+        words_.size(), bigrams_.size(), rare_words_.size());
     return line;
   }
 
@@ -344,6 +414,8 @@ class SavedSearchGenerator {
   WeightedPick word_pick_;
   std::vector<std::string> bigrams_;
   WeightedPick bigram_pick_;
+  std::vector<std::string> rare_words_;
+  WeightedPick rare_pick_;
   SearchShapeCounts counts_;
   size_t rejected_ = 0;
   std::string first_rejected_;

@@ -1,7 +1,10 @@
 #include "config/text.h"
 
 #include <catch2/catch.hpp>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace newswatch::config {
 namespace {
@@ -117,6 +120,44 @@ TEST_CASE("EscapeChars replaces only the listed characters", "[config]") {
   CHECK(EscapeChars("<<>>", {{'<', "("}, {'>', ""}}) == "((");
   CHECK(EscapeChars("caf\u00E9 |", {{'|', "%7C"}}) == "caf\u00E9 %7C");
   CHECK(EscapeChars("plain", {}) == "plain");
+}
+
+TEST_CASE("NormalizeLanguageTag lower-cases a BCP 47-shaped tag",
+          "[config][language]") {
+  using Tag = std::pair<const char*, const char*>;  // Given, normalised.
+  const auto [given, normalized] = GENERATE(
+      Tag{"de", "de"}, Tag{"DE", "de"}, Tag{"FIL", "fil"},
+      Tag{"pt-BR", "pt-br"}, Tag{"pt_BR", "pt-br"}, Tag{"en_GB", "en-gb"},
+      Tag{"zh-Hant-TW", "zh-hant-tw"}, Tag{"de-1996", "de-1996"},
+      Tag{"es-419", "es-419"}, Tag{"sl-rozaj-biske", "sl-rozaj-biske"},
+      Tag{"de-x-12345678", "de-x-12345678"}, Tag{"en-a_b-c", "en-a-b-c"});
+  INFO(given);
+  const std::optional<std::string> tag = NormalizeLanguageTag(given);
+  REQUIRE(tag);
+  CHECK(*tag == normalized);
+  // Normalising again changes nothing.
+  CHECK(NormalizeLanguageTag(*tag) == tag);
+}
+
+TEST_CASE("NormalizeLanguageTag refuses what is not shaped like a tag",
+          "[config][language]") {
+  const std::vector<std::string> not_tags = {
+      "",    "e",   "german", "d3",     "1de",     "-de",
+      "_de", "de-", "de_",    "de--at", "de-_at",  "de-abcdefghi",
+      "d e", "de ", " de",    "de.at",  "de-AT/x", "de\tat"};
+  for (const std::string& bad : not_tags) {
+    INFO('"' << bad << '"');
+    CHECK_FALSE(NormalizeLanguageTag(bad));
+  }
+  CHECK_FALSE(NormalizeLanguageTag("de\n"));
+  // Letters beyond ASCII (ä) are no subtag letters.
+  CHECK_FALSE(NormalizeLanguageTag("\xC3\xA4\xC3\xA4"));
+  CHECK_FALSE(NormalizeLanguageTag("de-\xC3\xA4"));
+  CHECK_FALSE(NormalizeLanguageTag(std::string("de\0", 3)));
+  // The longest subtags accepted, and one letter more.
+  CHECK(NormalizeLanguageTag("abc-abcdefgh"));
+  CHECK_FALSE(NormalizeLanguageTag("abcd-abcdefgh"));
+  CHECK_FALSE(NormalizeLanguageTag("abc-abcdefghi"));
 }
 
 }  // namespace

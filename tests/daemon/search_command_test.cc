@@ -7,10 +7,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/text.h"
+#include "daemon/command_line.h"
 #include "daemon/commands.h"
+#include "daemon/search_output.h"
 #include "indexer/index.h"
 #include "indexer/query.h"
 
@@ -103,15 +106,19 @@ TEST_CASE("The --feed option may be given again; the other arguments stay in ord
   }
 }
 
-TEST_CASE("The --language option takes a tag, lower-cased", "[search]") {
+TEST_CASE("The --language option takes a tag as the config does", "[search]") {
   CHECK(ParseLanguageTag("de").value() == "de");
   CHECK(ParseLanguageTag("pt-BR").value() == "pt-br");
-  for (const char* bad : {"", "1de", "de_DE", "d e", "-de", "de\n",
-                          "abcdefghijklmnopqrstuvwxyzabcdefghij"}) {
+  // config::NormalizeLanguageTag's rule, as the `language` keys and lang:.
+  CHECK(ParseLanguageTag("de_DE").value() == "de-de");
+  CHECK(ParseLanguageTag("zh-Hant-TW").value() == "zh-hant-tw");
+  for (const char* bad : {"", "1de", "d e", "-de", "de\n", "german", "e", "de-",
+                          "de-abcdefghi", "abcdefghijklmnopqrstuvwxyz"}) {
     INFO(bad);
     const config::Result<std::string> tag = ParseLanguageTag(bad);
     REQUIRE_FALSE(tag.ok());
     CHECK(tag.error().where == "--language");
+    CHECK_THAT(tag.error().what, Catch::Contains("expected a language tag"));
   }
 }
 
@@ -135,12 +142,74 @@ TEST_CASE("The --color option is auto, always or never", "[search]") {
   CHECK_FALSE(ParseColorMode("").ok());
 
   std::ostringstream out;
-  std::ostringstream err;
-  const CommandContext context{"x.toml", out, err};
-  CHECK(WantBold(ColorMode::kAlways, context));
-  CHECK_FALSE(WantBold(ColorMode::kNever, context));
+  CHECK(WantBold(ColorMode::kAlways, out));
+  CHECK_FALSE(WantBold(ColorMode::kNever, out));
   // A string stream is no terminal.
-  CHECK_FALSE(WantBold(ColorMode::kAuto, context));
+  CHECK_FALSE(WantBold(ColorMode::kAuto, out));
+}
+
+// ParsedArgs of `args` as a command taking every shared option parses them.
+ParsedArgs Parsed(const std::vector<std::string>& args) {
+  config::Result<ParsedArgs> parsed = ParseArgs(
+      "search", args,
+      {{"--json"}, {"--limit", "--sort", "--since", "--language", "--color"}});
+  INFO((parsed.ok() ? std::string() : parsed.error().ToString()));
+  REQUIRE(parsed.ok());
+  return std::move(parsed).value();
+}
+
+TEST_CASE("The shared options are read over a command's defaults",
+          "[search][test-query][explain]") {
+  SearchFilters defaults;
+  defaults.search.now = kNow;
+  defaults.search.limit = 10;
+  defaults.search.sort = indexer::SortOrder::kDate;
+  defaults.search.since = kNow - 30 * kDay;
+
+  SECTION("none given: the defaults, and the --feed values as given") {
+    const config::Result<SearchFilters> filters =
+        ParseSearchFilters(Parsed({"x"}), {"BBC", "bbc"}, defaults);
+    REQUIRE(filters.ok());
+    const indexer::SearchOptions& search = filters.value().search;
+    CHECK(search.now == kNow);
+    CHECK(search.limit == 10);
+    CHECK(search.sort == indexer::SortOrder::kDate);
+    CHECK(search.since == kNow - 30 * kDay);
+    CHECK(search.language.empty());
+    CHECK(search.feeds == std::vector<std::string>{"BBC", "bbc"});
+    CHECK(filters.value().color == ColorMode::kAuto);
+  }
+  SECTION("each given: read over them") {
+    const config::Result<SearchFilters> filters = ParseSearchFilters(
+        Parsed({"--limit", "3", "--sort=relevance", "--since", "2d",
+                "--language", "pt_BR", "--color", "never", "x"}),
+        {}, defaults);
+    REQUIRE(filters.ok());
+    const indexer::SearchOptions& search = filters.value().search;
+    CHECK(search.limit == 3);
+    CHECK(search.sort == indexer::SortOrder::kRelevance);
+    CHECK(search.since == kNow - 2 * kDay);
+    CHECK(search.language == "pt-br");
+    CHECK(search.feeds.empty());
+    CHECK(filters.value().color == ColorMode::kNever);
+    CHECK(ParseSearchFilters(Parsed({"--sort", "date"}), {}, SearchFilters{})
+              .value()
+              .search.sort == indexer::SortOrder::kDate);
+  }
+  SECTION("a bad value: an error naming its option") {
+    using Bad = std::pair<std::vector<std::string>, std::string>;
+    const auto [args, where] = GENERATE(
+        Bad{{"--limit", "0"}, "--limit"}, Bad{{"--limit", "many"}, "--limit"},
+        Bad{{"--sort", "newest"}, "--sort"},
+        Bad{{"--since", "lately"}, "--since"},
+        Bad{{"--language", "english"}, "--language"},
+        Bad{{"--color", "yes"}, "--color"});
+    const config::Result<SearchFilters> filters =
+        ParseSearchFilters(Parsed(args), {}, defaults);
+    REQUIRE_FALSE(filters.ok());
+    CHECK(filters.error().where == where);
+    CHECK_THAT(filters.error().what, Catch::Contains("expected"));
+  }
 }
 
 TEST_CASE("A snippet shows its highlights in bold, only when asked",
@@ -302,7 +371,12 @@ TEST_CASE("Bad options and queries are usage errors, before any config",
       {SearchCommand, {"--sort", "newest", "x"}, "expected relevance or date"},
       {SearchCommand, {"--since", "lately", "x"}, "--since: expected"},
       {SearchCommand, {"--color", "yes", "x"}, "--color: expected"},
-      {SearchCommand, {"--language", "de_DE", "x"}, "--language: expected"},
+      {SearchCommand, {"--language", "german", "x"}, "--language: expected"},
+      {SearchCommand, {"--limit", "0", "x"}, "search: --limit: expected"},
+      {TestQueryCommand, {"--language", "e", "x"}, "--language: expected"},
+      {TestQueryCommand, {"--color", "yes", "x"}, "--color: expected"},
+      {TestQueryCommand, {"--sort", "date", "x"}, "unknown option --sort"},
+      {TestQueryCommand, {"x", "--feed"}, "--feed needs a value"},
       {SearchCommand, {"x", "--feed"}, "--feed needs a value"},
       {SearchCommand, {"--feed", "A"}, "search needs a QUERY"},
       {SearchCommand, {"(troops"}, "unbalanced parentheses"},
@@ -311,7 +385,8 @@ TEST_CASE("Bad options and queries are usage errors, before any config",
       {TestQueryCommand, {"--limit", "0", "x"}, "--limit: expected"},
       {TestQueryCommand, {}, "test-query needs a QUERY"},
       {ExplainCommand, {"only-one"}, "needs a SEARCH and an ARTICLE-URL"},
-      {ExplainCommand, {"a", "b", "--language", "x y"}, "--language"}};
+      {ExplainCommand, {"a", "b", "--language", "x y"}, "--language"},
+      {ExplainCommand, {"a", "b", "--feed", "x"}, "unknown option --feed"}};
   for (const Case& c : cases) {
     const Outcome outcome = Call(c.command, c.args);
     INFO(outcome.err);
