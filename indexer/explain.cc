@@ -120,7 +120,7 @@ Explanation ExplainMatch(const QueryNode& query, const Article& article,
   std::vector<bool> negated;
   MarkNegated(query, false, negated);
   std::vector<bool> leaf_matched;
-  const Xapian::Stem article_stemmer = StemmerFor(article.language);
+  ArticleSnippets snippets(batch->articles[kWhole], batch->terms[kWhole]);
   for (size_t i = 0; i < leaves.size(); ++i) {
     LeafExplanation leaf;
     leaf.leaf = leaves[i]->ToString();
@@ -128,8 +128,7 @@ Explanation ExplainMatch(const QueryNode& query, const Article& article,
     leaf.negated = negated[i];
     if (leaf.matched) {
       leaf.fields = FieldsOf(*leaves[i], leaf_masks[i]);
-      leaf.matched_words = ArticleWordsMatching(
-          *leaves[i], batch->terms[kWhole], article_stemmer, 5);
+      leaf.matched_words = snippets.WordsMatching(*leaves[i], 5);
     }
     leaf_matched.push_back(leaf.matched);
     explanation.leaves.push_back(std::move(leaf));

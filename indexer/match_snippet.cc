@@ -39,34 +39,6 @@ std::optional<std::string_view> WordOfField(std::string_view term,
   return term.substr(prefix.size());
 }
 
-// The text lower-cased character by character, with, for each byte of it,
-// the offset in `text` of the character it came from and whether that
-// character starts a word (the one before it is not a word character).
-struct LoweredText {
-  std::string lower;
-  std::vector<std::uint32_t> offset;
-  std::vector<bool> word_start;
-};
-
-LoweredText Lower(std::string_view text) {
-  LoweredText lowered;
-  bool previous_is_word = false;
-  for (Xapian::Utf8Iterator it(text.data(), text.size());
-       it != Xapian::Utf8Iterator(); ++it) {
-    const auto offset = static_cast<std::uint32_t>(it.raw() - text.data());
-    const unsigned character = *it;
-    const size_t before = lowered.lower.size();
-    Xapian::Unicode::append_utf8(lowered.lower,
-                                 Xapian::Unicode::tolower(character));
-    for (size_t i = before; i < lowered.lower.size(); ++i) {
-      lowered.offset.push_back(offset);
-      lowered.word_start.push_back(!previous_is_word);
-    }
-    previous_is_word = Xapian::Unicode::is_wordchar(character);
-  }
-  return lowered;
-}
-
 // Moves `offset` back to the start of the UTF-8 sequence it falls in.
 size_t CharacterStart(const std::string& text, size_t offset) {
   while (offset > 0 && offset < text.size() &&
@@ -78,17 +50,36 @@ size_t CharacterStart(const std::string& text, size_t offset) {
 
 }  // namespace
 
-std::vector<std::string> ArticleWordsMatching(const QueryNode& leaf,
-                                              const DocumentTerms& terms,
-                                              const Xapian::Stem& stemmer,
-                                              size_t limit) {
+ArticleSnippets::ArticleSnippets(const Article& article,
+                                 const DocumentTerms& terms)
+    : article_(article),
+      terms_(terms),
+      stemmer_(StemmerFor(article.language)) {}
+
+const ArticleSnippets::WordsByStem& ArticleSnippets::StemsOf(
+    const std::string& prefix) {
+  auto [entry, added] = stems_by_prefix_.try_emplace(prefix);
+  if (added) {
+    for (size_t i = 0; i < terms_.size(); ++i) {
+      if (const std::optional<std::string_view> word =
+              WordOfField(terms_.Term(i), prefix)) {
+        std::string text(*word);
+        entry->second[stemmer_(text)].push_back(std::move(text));
+      }
+    }
+  }
+  return entry->second;
+}
+
+std::vector<std::string> ArticleSnippets::WordsMatching(const QueryNode& leaf,
+                                                        size_t limit) {
   std::vector<std::string> words;
   const std::string prefix = FieldPrefix(leaf.field);
   // Adds the words of the field's terms that `wanted` accepts.
   auto scan = [&](auto wanted) {
-    for (size_t i = 0; i < terms.size() && words.size() < limit; ++i) {
+    for (size_t i = 0; i < terms_.size() && words.size() < limit; ++i) {
       const std::optional<std::string_view> word =
-          WordOfField(terms.Term(i), prefix);
+          WordOfField(terms_.Term(i), prefix);
       if (word && wanted(*word)) words.emplace_back(*word);
     }
   };
@@ -105,21 +96,21 @@ std::vector<std::string> ArticleWordsMatching(const QueryNode& leaf,
   };
   switch (leaf.kind) {
     case QueryNode::Kind::kWord: {
-      const WordTerms word_terms = TermsOfWord(leaf.text, leaf.field, stemmer);
+      const WordTerms word_terms = TermsOfWord(leaf.text, leaf.field, stemmer_);
       if (word_terms.kind != WordTerms::Kind::kSingle) {
         one_of(word_terms.terms);
         break;
       }
-      const std::string_view exact =
-          std::string_view(word_terms.exact).substr(prefix.size());
-      // The stem term is "Z" + prefix + stem.
-      const std::string stem = word_terms.stem.size() > prefix.size() + 1
-                                   ? word_terms.stem.substr(prefix.size() + 1)
-                                   : std::string();
-      scan([&](std::string_view word) {
-        return word == exact ||
-               (!stem.empty() && stemmer(std::string(word)) == stem);
-      });
+      // The exact form and its inflections all share the exact form's stem;
+      // a word without a stem term (a number) matches only as written.
+      const std::string exact = word_terms.exact.substr(prefix.size());
+      const WordsByStem& stems = StemsOf(prefix);
+      const auto found = stems.find(stemmer_(exact));
+      if (found == stems.end()) break;
+      for (const std::string& word : found->second) {
+        if (words.size() == limit) break;
+        if (!word_terms.stem.empty() || word == exact) words.push_back(word);
+      }
       break;
     }
     case QueryNode::Kind::kPrefix: {
@@ -140,7 +131,7 @@ std::vector<std::string> ArticleWordsMatching(const QueryNode& leaf,
     case QueryNode::Kind::kAdjacent: {
       std::vector<std::string> group;
       for (const QueryNode& word : leaf.children) {
-        group.push_back(TermsOfWord(word.text, word.field, stemmer).exact);
+        group.push_back(TermsOfWord(word.text, word.field, stemmer_).exact);
       }
       one_of(group);
       break;
@@ -151,11 +142,34 @@ std::vector<std::string> ArticleWordsMatching(const QueryNode& leaf,
   return words;
 }
 
-std::string SnippetAround(const std::string& text,
-                          const std::vector<std::string>& words,
-                          size_t max_bytes) {
-  const size_t searched = CharacterStart(text, std::min(text.size(), kSearchedBytes));
-  const LoweredText lowered = Lower(std::string_view(text).substr(0, searched));
+const ArticleSnippets::LoweredText& ArticleSnippets::Lowered() {
+  if (lowered_) return *lowered_;
+  const std::string& text = article_.text;
+  searched_bytes_ =
+      CharacterStart(text, std::min(text.size(), kSearchedBytes));
+  lowered_.emplace();
+  bool previous_is_word = false;
+  for (Xapian::Utf8Iterator it(text.data(), searched_bytes_);
+       it != Xapian::Utf8Iterator(); ++it) {
+    const auto offset = static_cast<std::uint32_t>(it.raw() - text.data());
+    const unsigned character = *it;
+    const size_t before = lowered_->lower.size();
+    Xapian::Unicode::append_utf8(lowered_->lower,
+                                 Xapian::Unicode::tolower(character));
+    for (size_t i = before; i < lowered_->lower.size(); ++i) {
+      lowered_->offset.push_back(offset);
+      lowered_->word_start.push_back(!previous_is_word);
+    }
+    previous_is_word = Xapian::Unicode::is_wordchar(character);
+  }
+  return *lowered_;
+}
+
+std::string ArticleSnippets::Around(const std::vector<std::string>& words,
+                                    size_t max_bytes) {
+  const std::string& text = article_.text;
+  const LoweredText& lowered = Lowered();
+  const size_t searched = searched_bytes_;
   size_t hit = std::string::npos;  // In `text`.
   size_t hit_end = 0;
   for (const std::string& word : words) {

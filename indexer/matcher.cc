@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <unordered_map>
 
 #include "indexer/analysed_batch.h"
 #include "indexer/match_chunk.h"
@@ -160,34 +162,42 @@ config::Result<std::vector<SearchMatch>> Matcher::MatchBatch(
   matches.resize(pairs.size());
   MatchChunk chunk(compiled_->programs);
   std::vector<std::uint64_t> leaf_masks;
+  std::optional<ArticleSnippets> snippets;
+  // A search matching several articles of the batch is parsed once. (Its
+  // query parsed when the matcher was created, so it parses the same.)
+  std::unordered_map<size_t, QueryNode> parsed;
   size_t loaded = batch.articles.size();  // None yet.
   for (const size_t i : by_article) {
     const MatchPair& pair = pairs[i];
+    const Article& article = batch.articles[pair.article];
     if (pair.article != loaded) {
       chunk.Load(batch, pair.article, 1);
+      snippets.emplace(article, batch.terms[pair.article]);
       loaded = pair.article;
     }
     leaf_masks.clear();
     chunk.Evaluate(pair.search, now, &leaf_masks);
     std::vector<bool> leaf_matched;
     for (const std::uint64_t mask : leaf_masks) leaf_matched.push_back(mask & 1);
-    // The query parsed when the matcher was created; it parses the same.
-    const QueryNode query = ParseQuery(compiled_->queries[pair.search]).value();
-    const Article& article = batch.articles[pair.article];
+    auto query = parsed.find(pair.search);
+    if (query == parsed.end()) {
+      query = parsed
+                  .emplace(pair.search,
+                           ParseQuery(compiled_->queries[pair.search]).value())
+                  .first;
+    }
     SearchMatch& match = matches[i];
     match.search_name = compiled_->names[pair.search];
     match.hit.article = article;
-    match.hit.matched_terms = MatchedTermsOf(query, leaf_matched);
-    const std::vector<const QueryNode*> leaves = LeavesOf(query);
-    const Xapian::Stem stemmer = StemmerFor(article.language);
+    match.hit.matched_terms = MatchedTermsOf(query->second, leaf_matched);
+    const std::vector<const QueryNode*> leaves = LeavesOf(query->second);
     std::vector<std::string> words;
-    for (const size_t leaf : LeavesTakingPart(query, leaf_matched)) {
-      for (std::string& word : ArticleWordsMatching(
-               *leaves[leaf], batch.terms[pair.article], stemmer)) {
+    for (const size_t leaf : LeavesTakingPart(query->second, leaf_matched)) {
+      for (std::string& word : snippets->WordsMatching(*leaves[leaf])) {
         words.push_back(std::move(word));
       }
     }
-    match.hit.snippet = SnippetAround(article.text, words, kSnippetBytes);
+    match.hit.snippet = snippets->Around(words, kSnippetBytes);
   }
   return matches;
 }

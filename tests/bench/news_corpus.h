@@ -157,43 +157,53 @@ inline std::string LowerAscii(std::string_view text) {
 }
 
 // Words too common or too empty to be what anyone saves a search for:
-// English function words, the news's reporting verbs, and the halves of
-// contractions that the tokeniser leaves ("don" of "don't").
+// English function words, the news's reporting verbs, days and months, and
+// the halves of contractions that the tokeniser leaves ("don" of "don't").
 inline bool IsStopword(std::string_view word) {
   static const std::unordered_set<std::string_view> kStopwords = {
-      "the",        "and",     "for",     "are",       "but",       "not",
-      "you",        "all",     "any",     "can",       "had",       "her",
-      "was",        "one",     "our",     "out",       "has",       "his",
-      "how",        "its",     "may",     "new",       "now",       "old",
-      "see",        "two",     "who",     "did",       "get",       "him",
-      "let",        "say",     "she",     "too",       "use",       "that",
-      "with",       "have",    "this",    "will",      "your",      "from",
-      "they",       "been",    "were",    "said",      "each",      "which",
-      "their",      "there",   "what",    "about",     "would",     "these",
-      "other",      "into",    "more",    "some",      "could",     "them",
-      "than",       "then",    "only",    "over",      "also",      "after",
-      "most",       "such",    "where",   "when",      "while",     "just",
-      "like",       "many",    "much",    "very",      "even",      "back",
-      "well",       "being",   "because", "before",    "between",   "both",
-      "during",     "through", "under",   "until",     "against",   "among",
-      "since",      "without", "within",  "those",     "should",    "might",
-      "must",       "does",    "doing",   "here",      "again",     "further",
-      "once",       "same",    "own",     "off",       "per",       "via",
-      "yet",        "says",    "told",    "according", "including", "across",
-      "around",     "away",    "still",   "made",      "make",      "takes",
-      "take",       "year",    "years",   "time",      "first",     "last",
-      "week",       "day",     "days",    "month",     "months",    "people",
-      "way",        "part",    "don",     "doesn",     "didn",      "isn",
-      "aren",       "wasn",    "weren",   "won",       "can",       "couldn",
-      "wouldn",     "shouldn", "hasn",    "haven",     "hadn",      "ain",
-      "let",        "who",     "whom",    "whose",     "why",       "upon",
-      "onto",       "whether", "though",  "although",  "however",   "almost",
-      "already",    "always",  "another", "anything",  "something", "nothing",
-      "everything", "every",   "few",     "less",      "least",     "lot",
-      "lots",       "mr",      "mrs",     "ms",        "http",      "https",
-      "www",        "com",     "html",    "amp",       "quot",      "nbsp",
-      "image",      "photo",   "getty",   "images",    "read",      "story",
-      "continue",   "reading", "href",    "seguir",    "leyendo"};
+      "the",      "and",       "for",       "are",        "but",
+      "not",      "you",       "all",       "any",        "can",
+      "had",      "her",       "was",       "one",        "our",
+      "out",      "has",       "his",       "how",        "its",
+      "may",      "new",       "now",       "old",        "see",
+      "two",      "who",       "did",       "get",        "him",
+      "let",      "say",       "she",       "too",        "use",
+      "that",     "with",      "have",      "this",       "will",
+      "your",     "from",      "they",      "been",       "were",
+      "said",     "each",      "which",     "their",      "there",
+      "what",     "about",     "would",     "these",      "other",
+      "into",     "more",      "some",      "could",      "them",
+      "than",     "then",      "only",      "over",       "also",
+      "after",    "most",      "such",      "where",      "when",
+      "while",    "just",      "like",      "many",       "much",
+      "very",     "even",      "back",      "well",       "being",
+      "because",  "before",    "between",   "both",       "during",
+      "through",  "under",     "until",     "against",    "among",
+      "since",    "without",   "within",    "those",      "should",
+      "might",    "must",      "does",      "doing",      "here",
+      "again",    "further",   "once",      "same",       "own",
+      "off",      "per",       "via",       "yet",        "says",
+      "told",     "according", "including", "across",     "around",
+      "away",     "still",     "made",      "make",       "takes",
+      "take",     "year",      "years",     "time",       "first",
+      "last",     "week",      "day",       "days",       "month",
+      "months",   "people",    "way",       "part",       "don",
+      "doesn",    "didn",      "isn",       "aren",       "wasn",
+      "weren",    "won",       "can",       "couldn",     "wouldn",
+      "shouldn",  "hasn",      "haven",     "hadn",       "ain",
+      "let",      "who",       "whom",      "whose",      "why",
+      "upon",     "onto",      "whether",   "though",     "although",
+      "however",  "almost",    "already",   "always",     "another",
+      "anything", "something", "nothing",   "everything", "every",
+      "few",      "less",      "least",     "lot",        "lots",
+      "mr",       "mrs",       "ms",        "http",       "https",
+      "www",      "com",       "html",      "amp",        "quot",
+      "nbsp",     "image",     "photo",     "getty",      "images",
+      "read",     "story",     "continue",  "reading",    "href",
+      "seguir",   "leyendo",   "monday",    "tuesday",    "wednesday",
+      "thursday", "friday",    "saturday",  "sunday",     "january",
+      "february", "march",     "april",     "june",       "july",
+      "august",   "september", "october",   "november",   "december"};
   return kStopwords.count(word) > 0;
 }
 
@@ -203,6 +213,8 @@ struct VocabularyWord {
   // Written capitalised in the middle of sentences: a name, a place, an
   // organisation.
   bool name = false;
+  // In a headline: a topic rather than the filler of sentences.
+  bool in_titles = false;
 };
 
 // One of the corpus's news feeds.
@@ -299,10 +311,12 @@ class NewsCorpus {
   const std::vector<std::pair<std::string, size_t>>& bigrams() const {
     return bigrams_;
   }
-  // Whether any real title or text has `word` (lower-cased ASCII), even
-  // once.
-  bool Contains(const std::string& word) const {
-    return all_words_.count(word) > 0;
+  // Whether any real title or text has a word (lower-cased ASCII) that
+  // starts with `prefix`, even once.
+  bool HasWordStartingWith(std::string_view prefix) const {
+    const auto at =
+        std::lower_bound(all_words_.begin(), all_words_.end(), prefix);
+    return at != all_words_.end() && at->starts_with(prefix);
   }
 
  private:
@@ -312,6 +326,7 @@ class NewsCorpus {
     std::unordered_map<std::string, size_t> position;  // In words_.
     std::unordered_map<std::string, std::pair<size_t, size_t>> middles;
     std::unordered_map<std::string, size_t> pairs;
+    std::unordered_set<std::string> all_words;
     for (size_t o = 0; o < outlets_.size(); ++o) {
       for (const indexer::Article& article : outlets_[o].articles) {
         articles_.push_back({o, &article});
@@ -323,7 +338,7 @@ class NewsCorpus {
         const auto count = [&](std::string_view raw, bool in_text,
                                bool sentence_start) {
           std::string word = LowerAscii(raw);
-          all_words_.insert(word);
+          all_words.insert(word);
           const bool content = IsContentWord(word);
           if (in_text && content && !previous.empty()) {
             ++pairs[previous + " " + word];
@@ -337,10 +352,11 @@ class NewsCorpus {
               ++capitalised;
             }
           }
-          if (!seen.insert(word).second) return;
           auto [at, added] = position.try_emplace(word, words_.size());
-          if (added) words_.push_back({word, 0, false});
-          ++words_[at->second].documents;
+          if (added) words_.push_back({word});
+          VocabularyWord& entry = words_[at->second];
+          if (!in_text) entry.in_titles = true;
+          if (seen.insert(word).second) ++entry.documents;
         };
         ForEachWord(article.title, [&](std::string_view word, bool) {
           count(word, false, false);
@@ -350,6 +366,8 @@ class NewsCorpus {
         });
       }
     }
+    all_words_.assign(all_words.begin(), all_words.end());
+    std::sort(all_words_.begin(), all_words_.end());
     for (VocabularyWord& word : words_) {
       const auto found = middles.find(word.text);
       if (found != middles.end()) {
@@ -438,7 +456,7 @@ class NewsCorpus {
   std::vector<std::string> titles_;
   std::vector<VocabularyWord> words_;
   std::vector<std::pair<std::string, size_t>> bigrams_;
-  std::unordered_set<std::string> all_words_;
+  std::vector<std::string> all_words_;  // Sorted.
 };
 
 // A feed that generated articles belong to.

@@ -6,32 +6,37 @@
 //   ~15% with a phrase          "white house" tariffs
 //   ~20% with a field           title:ukraine, site:bbc.co.uk,
 //                               feed:"BBC News - World", lang:en
-//   ~20% with an OR group       (troops OR soldiers) ukraine
+//   ~20% with an OR group       (greenland OR denmark) tariffs
 //   ~10% with an excluded word  election -football
 //   ~3% with a prefix           sanction* iran
 //   ~3% with a NEAR/3 pair      (putin NEAR/3 trump) talks
 //
 // Words are picked with probability proportional to documents^0.8 (the
 // number of real articles that contain them), names (words the news writes
-// capitalised) three times more; names in more than a fifth of the
-// articles and other words in more than 3% are left out: people are
-// alerted on "Greenland", "tariffs" or "ransomware", not on "government" or
-// "making". Most searches' words are drawn independently, so they rarely
-// all meet in one article; a tenth take theirs from one real sentence
+// capitalised) three times more. Other words must have been in a headline
+// (topics, not the filler of sentences), and are left out when in more than
+// 3% of the articles, as names are when in more than a fifth: people are
+// alerted on "Greenland", "tariffs" or "ransomware", not on "government",
+// "stated" or "making". Most searches' words are drawn independently, so they
+// rarely all meet in one article; a tenth take theirs from one real sentence
 // ("jackson civil rights"), as someone following a story would, and match
-// the articles that tell it. How often searches fire depends on that
-// share: the benches print matches per article.
+// the articles that tell it. An OR group gathers words the news writes
+// together (names of one thing, as in "kyiv OR ukraine"). How often
+// searches fire depends on all of this: the benches print matches per
+// article.
 //
-// Saved searches also name things that are not in the news of the hour. A
-// day of news (the corpus) has some 9,000 content words, which a batch of
-// 64 articles largely covers; a million people's searches are about far
-// more. So, given a word list (RareWordsFrom: Debian's wamerican, 74,000
-// words, names among them), a fifth of the independent draws take a word
-// of it that the corpus never writes, uniformly (names three times more).
-// The fifth is what Zipf's law (s = 1) over both vocabularies, the news's
-// first, leaves beyond the news: H(9,000) / H(9,000 + 74,000) = 0.8.
-// Without the list every word is the news's, and a presearcher has fewer
-// searches it can skip.
+// Saved searches also name things that are not in the news of the hour.
+// The day of news the corpus holds gives some 2,800 words to search for
+// (names and headline words), which batches of 64 of its articles largely
+// cover; a million people's searches are about far more. So, given a word
+// list (RareWordsFrom: Debian's wamerican, names among its words), some of
+// the independent draws take a word of it that the corpus never writes (nor
+// any word starting as it does, which could share its stem), uniformly
+// (names three times more): as many as Zipf's law (s = 1) over both
+// vocabularies, the news's first, leaves beyond the news, 1 - H(news words)
+// / H(news words + rare words): about a fifth (H(2,800) / H(35,500) is
+// 0.77). Without the list every word is the news's, and a presearcher has
+// fewer searches it can skip.
 //
 // Every query is checked with ParseQuery; one that does not parse is
 // counted (rejected()) and replaced, so a bench can say so.
@@ -50,6 +55,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -69,10 +75,15 @@ struct RareWord {
   bool name = false;  // Capitalised in the list.
 };
 
+// A rare word's first letters that no word of the news may start with: so
+// that its stem cannot be a news word's ("beings" is "be", as "being" is;
+// "nationalizations" is "nation").
+inline constexpr size_t kRareWordKey = 5;
+
 // The words of `list` (one a line: Debian's /usr/share/dict format) made of
-// ASCII letters only, at least 4 of them, that `corpus` never writes,
-// lower-cased, each once, in the list's order. Empty when the list cannot be
-// read.
+// ASCII letters only, at least 4 of them, whose first kRareWordKey letters
+// (all, if fewer) begin no word that `corpus` writes; lower-cased, each once,
+// in the list's order. Empty when the list cannot be read.
 inline std::vector<RareWord> RareWordsFrom(const std::filesystem::path& list,
                                            const NewsCorpus& corpus) {
   std::vector<RareWord> words;
@@ -85,8 +96,9 @@ inline std::vector<RareWord> RareWordsFrom(const std::filesystem::path& list,
       continue;
     }
     std::string word = LowerAscii(line);
-    if (corpus.Contains(word) || IsStopword(word) ||
-        !seen.insert(word).second) {
+    if (corpus.HasWordStartingWith(
+            std::string_view(word).substr(0, kRareWordKey)) ||
+        IsStopword(word) || !seen.insert(word).second) {
       continue;
     }
     const bool name = std::isupper(static_cast<unsigned char>(line[0])) != 0;
@@ -143,11 +155,9 @@ class SavedSearchGenerator {
   static constexpr double kNameWeight = 3;
   // The share of searches whose words come from one real sentence.
   static constexpr double kOneSentenceShare = 0.1;
-  // The share of independent draws that take a news word when there are
-  // rare words to take.
-  static constexpr double kNewsWordShare = 0.8;
 
   // With `rare_words`, a share of the words drawn are of them (see above).
+  // `corpus` must outlive the generator.
   SavedSearchGenerator(const NewsCorpus& corpus, SearchMaterial material,
                        std::uint64_t seed,
                        std::vector<RareWord> rare_words = {})
@@ -158,7 +168,8 @@ class SavedSearchGenerator {
     std::vector<double> weights;
     for (const VocabularyWord& word : corpus.words()) {
       const auto documents = static_cast<double>(word.documents);
-      if (documents > (word.name ? kMaxNameShare : kMaxWordShare) * articles) {
+      if (documents > (word.name ? kMaxNameShare : kMaxWordShare) * articles ||
+          (!word.name && !word.in_titles)) {
         continue;
       }
       known_.insert(word.text);
@@ -173,17 +184,32 @@ class SavedSearchGenerator {
       weights.push_back(static_cast<double>(times));
     }
     bigram_pick_ = WeightedPick(weights);
+    for (size_t id = 0; id < sentences_.size(); ++id) {
+      ForEachWord(sentences_[id], [&](std::string_view raw, bool) {
+        std::string word = LowerAscii(raw);
+        if (known_.count(word) == 0) return;
+        std::vector<size_t>& ids = sentences_of_[word];
+        if (ids.empty() || ids.back() != id) ids.push_back(id);
+      });
+    }
     weights.clear();
     for (RareWord& word : rare_words) {
       weights.push_back(word.name ? kNameWeight : 1.0);
       rare_words_.push_back(std::move(word.text));
     }
     rare_pick_ = WeightedPick(weights);
+    const auto harmonic = [](size_t n) {
+      return std::log(static_cast<double>(n)) + 0.5772156649;
+    };
+    news_share_ = rare_words_.empty() || words_.empty()
+                      ? 1.0
+                      : harmonic(words_.size()) /
+                            harmonic(words_.size() + rare_words_.size());
   }
 
   // A word, drawn as the searches draw theirs.
   const std::string& Word() {
-    if (!rare_pick_.empty() && !random_.Chance(kNewsWordShare)) {
+    if (!rare_pick_.empty() && !random_.Chance(news_share_)) {
       return rare_words_[rare_pick_.Pick(random_)];
     }
     return NewsWord();
@@ -266,13 +292,14 @@ class SavedSearchGenerator {
         "%.2f words or phrases per search; %.1f%% with a phrase, %.1f%% a "
         "field, %.1f%% an OR group, %.1f%% an excluded word, %.1f%% a "
         "prefix, %.1f%% NEAR/3; vocabulary %zu news words, %zu phrases, "
-        "%zu rare words",
+        "%zu rare words (%.0f%% of the independent draws)",
         counts_.searches == 0 ? 0.0
                               : static_cast<double>(counts_.words) /
                                     static_cast<double>(counts_.searches),
         share(counts_.phrases), share(counts_.fields), share(counts_.ors),
         share(counts_.nots), share(counts_.prefixes), share(counts_.nears),
-        words_.size(), bigrams_.size(), rare_words_.size());
+        words_.size(), bigrams_.size(), rare_words_.size(),
+        100 * (1 - news_share_));
     return line;
   }
 
@@ -282,6 +309,32 @@ class SavedSearchGenerator {
     bool phrase = false, field = false, any_or = false, negation = false,
          prefix = false, near = false;
   };
+
+  // An alternative to `word` for an OR group, not among `taken`: a news
+  // word written in a sentence with it (kyiv for ukraine, denmark for
+  // greenland), as people gather the names of one thing; any word when
+  // `word` is not the news's or no such sentence offers one.
+  std::string Alternative(const std::string& word,
+                          const std::vector<std::string>& taken) {
+    const auto found = sentences_of_.find(word);
+    if (found != sentences_of_.end()) {
+      for (int attempt = 0; attempt < 4; ++attempt) {
+        const std::vector<size_t>& ids = found->second;
+        std::vector<std::string> words;
+        ForEachWord(
+            sentences_[ids[random_.Below(ids.size())]],
+            [&](std::string_view raw, bool) {
+              std::string other = LowerAscii(raw);
+              if (known_.count(other) > 0 &&
+                  std::find(taken.begin(), taken.end(), other) == taken.end()) {
+                words.push_back(std::move(other));
+              }
+            });
+        if (!words.empty()) return words[random_.Below(words.size())];
+      }
+    }
+    return FreshWord(taken);
+  }
 
   // A word not among `taken`, if a few draws find one.
   std::string FreshWord(const std::vector<std::string>& taken) {
@@ -333,8 +386,13 @@ class SavedSearchGenerator {
     }
     if (random_.Chance(0.20)) {
       if (auto at = pick_plain()) {
-        std::string group = "(" + parts[*at] + " OR " + FreshWord(parts);
-        if (random_.Chance(0.3)) group += " OR " + FreshWord(parts);
+        std::vector<std::string> taken = parts;
+        std::string group = "(" + parts[*at];
+        for (int alternatives = random_.Chance(0.3) ? 2 : 1; alternatives > 0;
+             --alternatives) {
+          taken.push_back(Alternative(parts[*at], taken));
+          group += " OR " + taken.back();
+        }
         parts[*at] = group + ")";
         plain[*at] = false;
         shape.any_or = true;
@@ -410,12 +468,15 @@ class SavedSearchGenerator {
   Random random_;
   const std::vector<std::string>& sentences_;
   std::unordered_set<std::string> known_;  // The words of words_.
+  // The sentences (positions in sentences_) each word of words_ is in.
+  std::unordered_map<std::string, std::vector<size_t>> sentences_of_;
   std::vector<std::string> words_;
   WeightedPick word_pick_;
   std::vector<std::string> bigrams_;
   WeightedPick bigram_pick_;
   std::vector<std::string> rare_words_;
   WeightedPick rare_pick_;
+  double news_share_ = 1;  // Of the independent draws.
   SearchShapeCounts counts_;
   size_t rejected_ = 0;
   std::string first_rejected_;
