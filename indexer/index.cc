@@ -452,8 +452,8 @@ config::Result<std::vector<SearchHit>> Index::Search(
       // search's time; the query's own terms choose the passage well.
       Snippet snippet = DecodeSnippet(highlighting.snippet(
           SnippetSource(hit.article.text), kSnippetBytes, stemmer,
-          Xapian::MSet::SNIPPET_CJK_NGRAM,
-          std::string(1, kHighlightStart), std::string(1, kHighlightEnd), "…"));
+          Xapian::MSet::SNIPPET_CJK_NGRAM, std::string(1, kHighlightStart),
+          std::string(1, kHighlightEnd), "…"));
       hit.snippet = std::move(snippet.text);
       hit.highlights = std::move(snippet.highlights);
       documents.push_back({*item, IdTerm(hit.article.id)});

@@ -141,8 +141,8 @@ std::uint64_t MatchChunk::GroupMatches(const PositionalGroup& group,
     }
     if (!all_present) continue;
     const bool within = group.ordered ? OrderedWithin(lists, group.window)
-                                      : UnorderedWithin(lists, group.window, merged_,
-                                                      in_window_);
+                                      : UnorderedWithin(lists, group.window,
+                                                        merged_, in_window_);
     if (within) matched |= std::uint64_t{1} << article;
   }
   return matched;

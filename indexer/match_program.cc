@@ -120,14 +120,14 @@ std::optional<MatchPrograms::Anchors> MatchPrograms::EmitWordTerms(
       return anchors;
     }
     case WordTerms::Kind::kPhrase: {
-      const std::uint32_t group = AddGroup(
-          terms.terms, /*ordered=*/true,
-          static_cast<std::uint32_t>(terms.terms.size()));
+      const std::uint32_t group =
+          AddGroup(terms.terms, /*ordered=*/true,
+                   static_cast<std::uint32_t>(terms.terms.size()));
       Push(MatchOp::Code::kPositions, group);
       const PositionalGroup& added = groups_[group];
-      return CheapestTermOf({group_terms_.begin() + added.first_term,
-                             group_terms_.begin() + added.first_term +
-                                 added.terms});
+      return CheapestTermOf(
+          {group_terms_.begin() + added.first_term,
+           group_terms_.begin() + added.first_term + added.terms});
     }
     case WordTerms::Kind::kAllOf: {
       std::vector<std::uint32_t> ids;
@@ -176,13 +176,13 @@ std::optional<MatchPrograms::Anchors> MatchPrograms::Emit(
       }
       const auto window =
           static_cast<std::uint32_t>(node.distance + terms.size() - 1);
-      const std::uint32_t group = AddGroup(
-          terms, node.kind == QueryNode::Kind::kAdjacent, window);
+      const std::uint32_t group =
+          AddGroup(terms, node.kind == QueryNode::Kind::kAdjacent, window);
       Push(MatchOp::Code::kPositions, group);
       const PositionalGroup& added = groups_[group];
-      anchors = CheapestTermOf({group_terms_.begin() + added.first_term,
-                                group_terms_.begin() + added.first_term +
-                                    added.terms});
+      anchors = CheapestTermOf(
+          {group_terms_.begin() + added.first_term,
+           group_terms_.begin() + added.first_term + added.terms});
       break;
     }
     case QueryNode::Kind::kValue: {
@@ -203,7 +203,8 @@ std::optional<MatchPrograms::Anchors> MatchPrograms::Emit(
       for (const QueryNode& child : node.children) {
         std::optional<Anchors> child_anchors = Emit(child, stemmer);
         // Any required part will do; the most selective one is best.
-        if (child_anchors && (!anchors || child_anchors->cost < anchors->cost)) {
+        if (child_anchors &&
+            (!anchors || child_anchors->cost < anchors->cost)) {
           anchors = std::move(child_anchors);
         }
       }
@@ -265,7 +266,8 @@ void MatchPrograms::FinishAdding() {
     std::vector<std::uint32_t>& slots = anchors_[search].slots;
     std::sort(slots.begin(), slots.end());
     slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
-    if (slots.empty()) always_verified_.push_back(static_cast<std::uint32_t>(search));
+    if (slots.empty())
+      always_verified_.push_back(static_cast<std::uint32_t>(search));
     for (const std::uint32_t slot : slots) ++anchored_start_[slot_of(slot) + 1];
   }
   for (size_t slot = 0; slot < slots(); ++slot) {
@@ -294,8 +296,8 @@ size_t MatchPrograms::MemoryBytes() const {
                  groups_.capacity() * sizeof(PositionalGroup) +
                  group_terms_.capacity() * sizeof(std::uint32_t) +
                  ranges_.capacity() * sizeof(DateRange) +
-                 positional_.capacity() / 8 + term_cost_.capacity() * sizeof(float) +
-                 terms_.MemoryBytes() +
+                 positional_.capacity() / 8 +
+                 term_cost_.capacity() * sizeof(float) + terms_.MemoryBytes() +
                  prefixes_.MemoryBytes() + prefix_keys_.MemoryBytes();
   for (const std::vector<std::uint32_t>& ids : prefixes_by_key_) {
     bytes += sizeof ids + ids.capacity() * sizeof(std::uint32_t);

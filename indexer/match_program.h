@@ -59,7 +59,6 @@ struct DateRange {
   std::int64_t to = 0;
 };
 
-
 // How common a term is: the share of articles holding it (0 to 1), or
 // nullopt when unknown. Decides which required terms file a search.
 using TermShare = std::function<std::optional<double>(const std::string&)>;
@@ -180,7 +179,8 @@ class MatchPrograms {
 template <typename OnPrefix>
 void MatchPrograms::ForEachPrefixOf(std::string_view term,
                                     OnPrefix on_prefix) const {
-  if (term.empty() || !prefix_first_bytes_[static_cast<unsigned char>(term[0])]) {
+  if (term.empty() ||
+      !prefix_first_bytes_[static_cast<unsigned char>(term[0])]) {
     return;
   }
   for (size_t length = 1; length <= kPrefixKeyBytes && length <= term.size();

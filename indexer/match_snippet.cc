@@ -145,8 +145,7 @@ std::vector<std::string> ArticleSnippets::WordsMatching(const QueryNode& leaf,
 const ArticleSnippets::LoweredText& ArticleSnippets::Lowered() {
   if (lowered_) return *lowered_;
   const std::string& text = article_.text;
-  searched_bytes_ =
-      CharacterStart(text, std::min(text.size(), kSearchedBytes));
+  searched_bytes_ = CharacterStart(text, std::min(text.size(), kSearchedBytes));
   lowered_.emplace();
   bool previous_is_word = false;
   for (Xapian::Utf8Iterator it(text.data(), searched_bytes_);

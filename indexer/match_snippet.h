@@ -51,8 +51,7 @@ class ArticleSnippets {
     std::vector<bool> word_start;
   };
   // The words of one field (by term prefix) by their stem, in term order.
-  using WordsByStem =
-      std::unordered_map<std::string, std::vector<std::string>>;
+  using WordsByStem = std::unordered_map<std::string, std::vector<std::string>>;
 
   const WordsByStem& StemsOf(const std::string& prefix);
   const LoweredText& Lowered();

@@ -60,8 +60,9 @@ config::Result<Matcher> Matcher::Create(
     const std::vector<config::Search>& searches, Index* archive) {
   auto compiled = std::make_unique<Compiled>();
   if (archive) {
-    compiled->programs = MatchPrograms(
-        [archive](const std::string& term) { return archive->TermShare(term); });
+    compiled->programs = MatchPrograms([archive](const std::string& term) {
+      return archive->TermShare(term);
+    });
   }
   // One stemmer per language: constructing one is not free.
   std::map<std::string, Xapian::Stem> stemmers;
@@ -155,10 +156,9 @@ config::Result<std::vector<SearchMatch>> Matcher::MatchBatch(
   // its matching searches evaluated again with their leaves recorded.
   std::vector<size_t> by_article(pairs.size());
   for (size_t i = 0; i < pairs.size(); ++i) by_article[i] = i;
-  std::stable_sort(by_article.begin(), by_article.end(),
-                   [&](size_t a, size_t b) {
-                     return pairs[a].article < pairs[b].article;
-                   });
+  std::stable_sort(
+      by_article.begin(), by_article.end(),
+      [&](size_t a, size_t b) { return pairs[a].article < pairs[b].article; });
   matches.resize(pairs.size());
   MatchChunk chunk(compiled_->programs);
   std::vector<std::uint64_t> leaf_masks;
@@ -178,7 +178,8 @@ config::Result<std::vector<SearchMatch>> Matcher::MatchBatch(
     leaf_masks.clear();
     chunk.Evaluate(pair.search, now, &leaf_masks);
     std::vector<bool> leaf_matched;
-    for (const std::uint64_t mask : leaf_masks) leaf_matched.push_back(mask & 1);
+    for (const std::uint64_t mask : leaf_masks)
+      leaf_matched.push_back(mask & 1);
     auto query = parsed.find(pair.search);
     if (query == parsed.end()) {
       query = parsed

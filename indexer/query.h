@@ -82,10 +82,10 @@ struct QueryNode {
   Kind kind = Kind::kWord;
   QueryField field = QueryField::kAny;
   std::string text;
-  int distance = 0;             // kNear, kAdjacent.
-  std::int64_t from = 0;        // kPublished.
-  std::int64_t to = 0;          // kPublished.
-  std::int64_t seconds = 0;     // kSince.
+  int distance = 0;          // kNear, kAdjacent.
+  std::int64_t from = 0;     // kPublished.
+  std::int64_t to = 0;       // kPublished.
+  std::int64_t seconds = 0;  // kSince.
   std::vector<QueryNode> children;
 
   // The query written back in canonical form, fully parenthesised, that

@@ -350,14 +350,7 @@ int main(int argc, char** argv) {
        bench::MakeFeeds(*corpus, corpus->outlets().size(), true)) {
     all_feeds.push_back(feed);
   }
-  std::vector<bench::RareWord> rare_words =
-      bench::RareWordsFrom(bench::kWordListPath, *corpus);
-  if (rare_words.empty()) {
-    std::printf(
-        "searches: no word list at %s (Debian's wamerican): only the news's "
-        "words, so fewer searches a presearcher can skip\n",
-        bench::kWordListPath);
-  }
+  std::vector<bench::RareWord> rare_words = bench::InstalledRareWords(*corpus);
   bench::SavedSearchGenerator searches(*corpus, bench::MaterialOf(all_feeds),
                                        kSearchSeed, std::move(rare_words));
   with.searches = searches.Make(options->searches, {"log"});

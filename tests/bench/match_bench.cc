@@ -326,14 +326,7 @@ int main(int argc, char** argv) {
   // The searches: one stream, each size its first N.
   size_t largest = 0;
   for (const size_t size : options->sizes) largest = std::max(largest, size);
-  std::vector<bench::RareWord> rare_words =
-      bench::RareWordsFrom(bench::kWordListPath, *corpus);
-  if (rare_words.empty()) {
-    std::printf(
-        "searches: no word list at %s (Debian's wamerican): only the news's "
-        "words, so fewer searches a presearcher can skip\n",
-        bench::kWordListPath);
-  }
+  std::vector<bench::RareWord> rare_words = bench::InstalledRareWords(*corpus);
   bench::SavedSearchGenerator searches_from(*corpus, bench::MaterialOf(feeds),
                                             kSearchSeed, std::move(rare_words));
   const Stopwatch generating;

@@ -107,6 +107,19 @@ inline std::vector<RareWord> RareWordsFrom(const std::filesystem::path& list,
   return words;
 }
 
+// RareWordsFrom the installed word list, saying on stdout when there is
+// none (the searches are then made of the news's words alone).
+inline std::vector<RareWord> InstalledRareWords(const NewsCorpus& corpus) {
+  std::vector<RareWord> words = RareWordsFrom(kWordListPath, corpus);
+  if (words.empty()) {
+    std::printf(
+        "searches: no word list at %s (Debian's wamerican): only the news's "
+        "words, so fewer searches a presearcher can skip\n",
+        kWordListPath);
+  }
+  return words;
+}
+
 // The values the field searches name: those of the feeds the bench runs, so
 // that they can match.
 struct SearchMaterial {

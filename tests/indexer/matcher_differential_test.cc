@@ -23,12 +23,12 @@ constexpr std::int64_t kDay = 86400;
 // A small vocabulary, with inflections and possessives, so that random
 // queries and articles meet often.
 const std::vector<std::string> kWords = {
-    "troop",    "troops",   "cap",     "caps",      "ukraine",  "ukraine's",
-    "kyiv",     "sanction", "sanctions", "sanctioned", "border", "borders",
-    "talks",    "peace",    "minister", "ministers", "election", "vote",
-    "votes",    "voting",   "energy",  "gas",       "price",    "prices",
-    "market",   "markets",  "storm",   "flood",     "court",    "ruling",
-    "2025",     "air-defence", "nato",  "summit",    "the",      "of"};
+    "troop",  "troops",      "cap",       "caps",       "ukraine",  "ukraine's",
+    "kyiv",   "sanction",    "sanctions", "sanctioned", "border",   "borders",
+    "talks",  "peace",       "minister",  "ministers",  "election", "vote",
+    "votes",  "voting",      "energy",    "gas",        "price",    "prices",
+    "market", "markets",     "storm",     "flood",      "court",    "ruling",
+    "2025",   "air-defence", "nato",      "summit",     "the",      "of"};
 const std::vector<std::string> kAuthors = {"Anna Smith", "Olek Kowalski",
                                            "Mei Chen", "Lars Berg"};
 const std::vector<std::string> kFeeds = {"World News", "BBC", "Reuters",
@@ -125,8 +125,8 @@ std::string RandomLeaf(Random& random) {
     case 5:
       return "feed:\"" + random.Pick(kFeeds) + "\"";
     case 6:
-      return "site:" + std::string(random.Chance(0.5) ? "bbc.co.uk"
-                                                      : "reuters.com");
+      return "site:" +
+             std::string(random.Chance(0.5) ? "bbc.co.uk" : "reuters.com");
     case 7:
       return "category:\"" + random.Pick(kCategories) + "\"";
     case 8:
@@ -233,7 +233,8 @@ TEST_CASE("The matcher fires on exactly the articles a search finds",
     options.language = search.language.empty()
                            ? LanguageOfQuery(ParseQuery(search.query).value())
                            : search.language;
-    auto hits = index.value()->Search(ParseQuery(search.query).value(), options);
+    auto hits =
+        index.value()->Search(ParseQuery(search.query).value(), options);
     REQUIRE(hits.ok());
     for (const SearchHit& hit : hits.value()) {
       found.insert({search.name, hit.article.id});
@@ -246,12 +247,14 @@ TEST_CASE("The matcher fires on exactly the articles a search finds",
   std::set_difference(found.begin(), found.end(), fired.begin(), fired.end(),
                       std::back_inserter(only_found));
   for (const auto& [name, id] : only_fired) {
-    UNSCOPED_INFO("fired, not found: " << searches[std::stoul(name.substr(1))].query
-                                       << " on " << id);
+    UNSCOPED_INFO("fired, not found: "
+                  << searches[std::stoul(name.substr(1))].query << " on "
+                  << id);
   }
   for (const auto& [name, id] : only_found) {
-    UNSCOPED_INFO("found, not fired: " << searches[std::stoul(name.substr(1))].query
-                                       << " on " << id);
+    UNSCOPED_INFO("found, not fired: "
+                  << searches[std::stoul(name.substr(1))].query << " on "
+                  << id);
   }
   CHECK(only_fired.empty());
   CHECK(only_found.empty());

@@ -99,11 +99,10 @@ TEST_CASE("Matcher reports each match's matched terms", "[matcher]") {
 
 TEST_CASE("Matcher verifies only the searches a batch's terms select",
           "[matcher]") {
-  auto matcher = Matcher::Create({MakeSearch("caps", "troop cap"),
-                                  MakeSearch("not-sport", "-sport"),
-                                  MakeSearch("dated", "since:2d"),
-                                  MakeSearch("either", "kyiv OR sanction*"),
-                                  MakeSearch("anything", "*")});
+  auto matcher = Matcher::Create(
+      {MakeSearch("caps", "troop cap"), MakeSearch("not-sport", "-sport"),
+       MakeSearch("dated", "since:2d"),
+       MakeSearch("either", "kyiv OR sanction*"), MakeSearch("anything", "*")});
   REQUIRE(matcher.ok());
   const MatcherStats stats = matcher.value().Stats();
   CHECK(stats.searches == 5);
@@ -118,8 +117,8 @@ TEST_CASE("Matcher verifies only the searches a batch's terms select",
   const auto batch = AnalyseArticles({dated, sport});
   const std::vector<MatchPair> pairs =
       matcher.value().Match(*batch, 1001 * 86400);
-  CHECK(pairs == std::vector<MatchPair>{{1, 0}, {2, 0}, {3, 0}, {4, 0},
-                                        {4, 1}});
+  CHECK(pairs ==
+        std::vector<MatchPair>{{1, 0}, {2, 0}, {3, 0}, {4, 0}, {4, 1}});
   CHECK(pairs == matcher.value().Match(*batch, 1001 * 86400,
                                        Matcher::Strategy::kEveryQuery));
 }
@@ -217,13 +216,14 @@ TEST_CASE("Alert snippets keep the matched word and whole characters",
   // lower case 3): offsets still point at the word, on whole characters.
   std::string shifted = "\u212A";
   for (int i = 0; i < 40; ++i) shifted += " \u023A\u023A filler words";
-  const std::string snippet = snippet_of(shifted + " troops ahead " + url, "troop");
+  const std::string snippet =
+      snippet_of(shifted + " troops ahead " + url, "troop");
   CHECK_THAT(snippet, Catch::Contains("troops"));
   CHECK(IsValidUtf8(snippet));
   // After typographic punctuation a word still starts.
-  CHECK_THAT(snippet_of(std::string(400, 'z') + " \u201CTroops\u201D " + url,
-                        "troop"),
-             Catch::Contains("Troops"));
+  CHECK_THAT(
+      snippet_of(std::string(400, 'z') + " \u201CTroops\u201D " + url, "troop"),
+      Catch::Contains("Troops"));
 }
 
 TEST_CASE("Matcher matches a batch read back from the index after a restart",
