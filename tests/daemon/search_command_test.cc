@@ -61,7 +61,8 @@ Outcome Call(CommandFunction command, const std::vector<std::string>& args) {
   return outcome;
 }
 
-TEST_CASE("The --since option reads durations back from now and UTC days", "[search]") {
+TEST_CASE("The --since option reads durations back from now and UTC days",
+          "[search]") {
   CHECK(ParseSince("7d", kNow).value() == kNow - 7 * kDay);
   CHECK(ParseSince("36h", kNow).value() == kNow - 36 * 60 * 60);
   CHECK(ParseSince("2w", kNow).value() == kNow - 14 * kDay);
@@ -82,8 +83,9 @@ TEST_CASE("The --since option reads durations back from now and UTC days", "[sea
   }
 }
 
-TEST_CASE("The --feed option may be given again; the other arguments stay in order",
-          "[search]") {
+TEST_CASE(
+    "The --feed option may be given again; the other arguments stay in order",
+    "[search]") {
   std::vector<std::string> args = {
       "--feed", "BBC World", "ukraine", "--feed=Fixture Science",
       "--json", "--",        "--feed",  "x"};
